@@ -1,0 +1,54 @@
+# Maillage — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP_PY := $(VENV)/.installed
+STAMP_NPM := node_modules/.installed
+
+.PHONY: run setup install test lint format test-postgres test-browser benchmarks clean
+
+run: setup
+	$(BIN)/maillage runserver $(HOST):$(PORT)
+
+setup: install
+	$(BIN)/maillage setup
+
+install: $(STAMP_PY) $(STAMP_NPM)
+
+$(STAMP_PY): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+$(STAMP_NPM): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: $(STAMP_PY)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP_PY)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The whole suite on SQLite; browser tests run when Chromium is installed, and skip otherwise.
+test: install lint
+	$(BIN)/pytest
+
+# The same suite on PostgreSQL: DATABASE_URL must name a server (see .ci/run).
+test-postgres: install
+	$(BIN)/pytest
+
+test-browser: install
+	$(BIN)/pytest -m browser
+
+benchmarks: install
+	$(BIN)/python benchmarks/territory_search.py
+
+clean:
+	rm -rf $(VENV) node_modules var

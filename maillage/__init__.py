@@ -1,0 +1,1 @@
+"""Maillage: collective social work and social development."""

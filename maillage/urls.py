@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from maillage.api import api
+
+urlpatterns = [
+    path("", include("maillage.web.urls")),
+    path("territoires/", include("maillage.territories.urls")),
+    path("referentiel/", include("maillage.referential.urls")),
+    path("organisations/", include("maillage.organisations.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
