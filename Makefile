@@ -40,12 +40,16 @@ format: $(STAMP_PY)
 test: install lint
 	$(BIN)/pytest
 
-# The same suite on PostgreSQL: DATABASE_URL must name a server (see .ci/run).
+# The same suite on PostgreSQL: DATABASE_URL must name a server (.ci/run starts one).
 test-postgres: install
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "make test-postgres: set DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/NAME" >&2; \
+	     exit 2;; esac
 	$(BIN)/pytest
 
+# The end-to-end tests only; here a missing Chromium or Playwright fails instead of skipping.
 test-browser: install
-	$(BIN)/pytest -m browser
+	MAILLAGE_REQUIRE_BROWSER=1 $(BIN)/pytest -m browser
 
 benchmarks: install
 	$(BIN)/python benchmarks/territory_search.py

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from maillage.organisations.models import User
 
 
-
 def require(allowed: bool, message: str) -> None:
     """Refuse with a French message shown on the 403 page and in the API's `detail`."""
     if not allowed:
@@ -38,7 +37,9 @@ def organisation_ids(user: User | AnonymousUser, roles: set[str] | None = None) 
     return set(memberships.values_list("organisation_id", flat=True))
 
 
-def has_role(user: User | AnonymousUser, role: str, organisation: Organisation | None = None) -> bool:
+def has_role(
+    user: User | AnonymousUser, role: str, organisation: Organisation | None = None
+) -> bool:
     if not user.is_authenticated:
         return False
     memberships = Membership.objects.filter(user_id=user.pk, role=role)

@@ -11,7 +11,4 @@ class OrganisationsConfig(AppConfig):
 
     name = "maillage.organisations"
     verbose_name = _("Organisations")
-    menu = (
-        MenuEntry(_("Organisations"), "organisations:list", 30),
-        MenuEntry(_("Journal des modifications"), "organisations:audit", 90, login_required=True),
-    )
+    menu = (MenuEntry(_("Organisations"), "organisations:list", 30),)

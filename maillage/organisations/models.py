@@ -61,7 +61,9 @@ class User(AbstractUser):
         help_text=_("Voit et administre toutes les organisations et tous les territoires."),
     )
     territories = models.ManyToManyField(
-        "territories.Territory", blank=True, related_name="+",
+        "territories.Territory",
+        blank=True,
+        related_name="+",
         verbose_name=_("territoires d'intervention"),
     )
 
@@ -89,7 +91,9 @@ class Organisation(models.Model):
     description = models.TextField(_("présentation"), blank=True)
     website = models.URLField(_("site internet"), blank=True)
     territories = models.ManyToManyField(
-        "territories.Territory", related_name="organisations", blank=True,
+        "territories.Territory",
+        related_name="organisations",
+        blank=True,
         verbose_name=_("territoires couverts"),
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
@@ -164,3 +168,21 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class ApiToken(models.Model):
+    """A personal token for API clients. Only a hash is stored; the key is shown once."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nom"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("début de la clé"), max_length=8)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

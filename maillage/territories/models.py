@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,6 +77,14 @@ class Territory(models.Model):
         "self", symmetrical=False, blank=True, related_name="containers",
         verbose_name=_("communes"), help_text=_("Pour un territoire personnalisé."),
     )
+    is_current = models.BooleanField(
+        _("en vigueur"),
+        default=True,
+        help_text=_(
+            "Faux pour un territoire disparu du code officiel géographique mais gardé parce "
+            "que des données y font référence."
+        ),
+    )
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -92,21 +101,80 @@ class Territory(models.Model):
             return f"{self.name} ({self.code})"
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("territories:detail", args=[self.level, self.code])
+
+    @property
+    def level_label(self) -> str:
+        """« Commune », « EPCI »… and, for a custom territory, its kind (« Bassin de vie »)."""
+        if self.level == Level.CUSTOM and self.kind:
+            return str(self.get_kind_display())
+        return str(self.get_level_display())
+
+    @property
+    def context(self) -> Territory | None:
+        """The territory that situates this one for a reader: a commune's département, a
+        département's région. Needs `departement` and `region` selected to avoid a query."""
+        if self.level == Level.REGION:
+            return None
+        if self.level == Level.DEPARTEMENT:
+            return self.region
+        return self.departement
+
+    @property
+    def has_communes(self) -> bool:
+        return self.level not in {Level.COMMUNE, Level.ARRONDISSEMENT}
+
 
 class SearchTerm(models.Model):
     """What the territory picker matches: folded names from each word on, postal codes, codes.
 
     One indexed row per searchable prefix start lets « denis » find Saint-Denis with an index
-    range scan instead of reading 35 000 names.
+    range scan instead of reading 35 000 names. `level` and `rank` are copied from the territory
+    so that the search reads the index alone (it covers every column the search needs).
     """
 
-    term = models.CharField(max_length=200, db_index=True)
+    term = models.CharField(max_length=200)
     territory = models.ForeignKey(Territory, models.CASCADE, related_name="search_terms")
+    level = models.CharField(max_length=16, choices=Level.choices)
+    rank = models.PositiveBigIntegerField(
+        help_text="Order among the matches of one prefix; see maillage.territories.indexing."
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["term", "territory"], name="search_term_unique")
         ]
+        indexes = [
+            # PostgreSQL needs the pattern operator classes for `LIKE 'prefix%'` under a
+            # non-C collation; other databases ignore `opclasses`.
+            models.Index(
+                fields=["term", "level", "rank", "territory"],
+                name="search_term_prefix",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops", "int8_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return self.term
+
+
+class ReferenceLoad(models.Model):
+    """One load of the official geography, so that loading the same data again does nothing."""
+
+    source = models.CharField(_("source"), max_length=100)
+    version = models.CharField(_("version"), max_length=50)
+    content_hash = models.CharField(_("empreinte du contenu"), max_length=64)
+    departements = models.CharField(
+        _("départements chargés"), max_length=400, blank=True, help_text=_("Vide : tous.")
+    )
+    loaded_at = models.DateTimeField(_("chargé le"), auto_now_add=True)
+    counts = models.JSONField(_("décompte"), default=dict)
+
+    class Meta:
+        verbose_name = _("chargement du référentiel géographique")
+        verbose_name_plural = _("chargements du référentiel géographique")
+        get_latest_by = ["loaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.version} ({self.loaded_at:%Y-%m-%d %H:%M})"

@@ -6,4 +6,4 @@ from maillage.web.navigation import menu_for
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    return {"main_menu": menu_for(request)}
+    return {"main_menu": menu_for(request.path)}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.http import HttpRequest
 from django.urls import reverse
 
 
@@ -15,7 +14,6 @@ class MenuEntry:
     label: str
     url_name: str
     order: int
-    login_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -25,16 +23,13 @@ class MenuLink:
     current: bool
 
 
-def menu_for(request: HttpRequest) -> list[MenuLink]:
-    entries: list[MenuEntry] = [
-        entry for config in apps.get_app_configs() for entry in getattr(config, "menu", ())
-    ]
-    entries.sort(key=lambda entry: entry.order)
+def menu_for(path: str) -> list[MenuLink]:
+    entries = sorted(
+        (entry for config in apps.get_app_configs() for entry in getattr(config, "menu", ())),
+        key=lambda entry: entry.order,
+    )
     links = []
     for entry in entries:
-        if entry.login_required and not request.user.is_authenticated:
-            continue
         url = reverse(entry.url_name)
-        current = request.path == url if url == "/" else request.path.startswith(url)
-        links.append(MenuLink(label=str(entry.label), url=url, current=current))
+        links.append(MenuLink(label=str(entry.label), url=url, current=path.startswith(url)))
     return links

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from maillage.web import views
 
@@ -9,12 +10,45 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/", views.account, name="account"),
     path(
         "compte/mot-de-passe/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("web:account")),
+        auth_views.PasswordChangeView.as_view(
+            success_url=reverse_lazy("web:account"),
+            extra_context={"title": _("Changer de mot de passe")},
+        ),
         name="password_change",
+    ),
+    path(
+        "mot-de-passe-oublie/",
+        auth_views.PasswordResetView.as_view(
+            success_url=reverse_lazy("web:password_reset_done"),
+            extra_context={"title": _("Mot de passe oublié")},
+        ),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe-oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("web:password_reset_complete"),
+            extra_context={"title": _("Choisir votre mot de passe")},
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/enregistre/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
 ]

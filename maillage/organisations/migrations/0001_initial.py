@@ -2,105 +2,273 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import maillage.organisations.models
 from django.conf import settings
 from django.db import migrations, models
 
+import maillage.organisations.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('territories', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='adresse électronique')),
-                ('is_national_admin', models.BooleanField(default=False, help_text='Voit et administre toutes les organisations et tous les territoires.', verbose_name='administrateur national')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('territories', models.ManyToManyField(blank=True, related_name='+', to='territories.territory', verbose_name="territoires d'intervention")),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        max_length=254, unique=True, verbose_name="adresse électronique"
+                    ),
+                ),
+                (
+                    "is_national_admin",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Voit et administre toutes les organisations et tous les territoires.",
+                        verbose_name="administrateur national",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "territories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="territories.territory",
+                        verbose_name="territoires d'intervention",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur',
-                'verbose_name_plural': 'utilisateurs',
+                "verbose_name": "utilisateur",
+                "verbose_name_plural": "utilisateurs",
             },
             managers=[
-                ('objects', maillage.organisations.models.UserManager()),
+                ("objects", maillage.organisations.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('conseil_departemental', 'Conseil départemental'), ('ccas', 'CCAS / CIAS'), ('commune', 'Commune'), ('epci', 'EPCI'), ('caf', 'CAF'), ('msa', 'MSA'), ('cpam_carsat', 'CPAM / CARSAT'), ('centre_social', 'Centre social'), ('association', 'Association'), ('collectif_habitants', "Collectif d'habitants"), ('service_etat', "Service de l'État"), ('essms', 'Établissement ou service social ou médico-social'), ('organisme_formation', 'Organisme de formation'), ('fondation', 'Fondation'), ('entreprise', 'Entreprise'), ('tete_de_reseau', 'Tête de réseau nationale')], max_length=32, verbose_name='type')),
-                ('siret', models.CharField(blank=True, max_length=14, verbose_name='SIRET')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
-                ('website', models.URLField(blank=True, verbose_name='site internet')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('territories', models.ManyToManyField(blank=True, related_name='organisations', to='territories.territory', verbose_name='territoires couverts')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("conseil_departemental", "Conseil départemental"),
+                            ("ccas", "CCAS / CIAS"),
+                            ("commune", "Commune"),
+                            ("epci", "EPCI"),
+                            ("caf", "CAF"),
+                            ("msa", "MSA"),
+                            ("cpam_carsat", "CPAM / CARSAT"),
+                            ("centre_social", "Centre social"),
+                            ("association", "Association"),
+                            ("collectif_habitants", "Collectif d'habitants"),
+                            ("service_etat", "Service de l'État"),
+                            ("essms", "Établissement ou service social ou médico-social"),
+                            ("organisme_formation", "Organisme de formation"),
+                            ("fondation", "Fondation"),
+                            ("entreprise", "Entreprise"),
+                            ("tete_de_reseau", "Tête de réseau nationale"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                ("siret", models.CharField(blank=True, max_length=14, verbose_name="SIRET")),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
+                ("website", models.URLField(blank=True, verbose_name="site internet")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                (
+                    "territories",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="organisations",
+                        to="territories.territory",
+                        verbose_name="territoires couverts",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coordinator', 'Coordinateur départemental (chef de file)'), ('professional', 'Professionnel'), ('partner', 'Partenaire'), ('documentalist', 'Documentaliste'), ('jury_member', 'Membre de jury')], max_length=32, verbose_name='rôle')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("coordinator", "Coordinateur départemental (chef de file)"),
+                            ("professional", "Professionnel"),
+                            ("partner", "Partenaire"),
+                            ("documentalist", "Documentaliste"),
+                            ("jury_member", "Membre de jury"),
+                        ],
+                        max_length=32,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appartenance',
-                'verbose_name_plural': 'appartenances',
+                "verbose_name": "appartenance",
+                "verbose_name_plural": "appartenances",
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='date')),
-                ('action', models.CharField(max_length=64, verbose_name='opération')),
-                ('object_type', models.CharField(max_length=64, verbose_name="type d'objet")),
-                ('object_id', models.CharField(max_length=64, verbose_name='identifiant')),
-                ('object_repr', models.CharField(max_length=200, verbose_name='objet')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='avant')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='après')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="date")),
+                ("action", models.CharField(max_length=64, verbose_name="opération")),
+                ("object_type", models.CharField(max_length=64, verbose_name="type d'objet")),
+                ("object_id", models.CharField(max_length=64, verbose_name="identifiant")),
+                ("object_repr", models.CharField(max_length=200, verbose_name="objet")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="avant")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="après")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entrée du journal',
-                'verbose_name_plural': 'journal des modifications',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_object')],
+                "verbose_name": "entrée du journal",
+                "verbose_name_plural": "journal des modifications",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["object_type", "object_id"], name="audit_object")],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('name', 'kind'), name='organisation_unique_name_kind'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("name", "kind"), name="organisation_unique_name_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation', 'role'), name='membership_unique_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation", "role"), name="membership_unique_role"
+            ),
         ),
     ]
