@@ -146,6 +146,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "maillage.organisations.login_attempts.attempted_email"
 AXES_VERBOSE = False  # axes would otherwise log e-mail addresses
 
 LANGUAGE_CODE = "fr"
@@ -197,4 +198,3 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 FORM_RENDERER = "maillage.web.forms.DsfrFormRenderer"
-FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -3,8 +3,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
@@ -79,7 +78,10 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilter])
 
 @router.get("/{int:organisation_id}", response={200: OrganisationOut, 404: ErrorOut})
 def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
-    return get_object_or_404(_organisations(), pk=organisation_id)  # type: ignore[arg-type]
+    organisation = _organisations().filter(pk=organisation_id).first()  # type: ignore[attr-defined]
+    if organisation is None:
+        raise Http404(f"Organisation inconnue : {organisation_id}.")
+    return organisation
 
 
 def _resolve(codes: list[TerritoryCode]) -> list[Territory]:
@@ -111,4 +113,4 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[
     data = payload.dict()
     data["territories"] = _resolve(payload.territories)
     organisation = operations.create_organisation(actor=actor, **data)
-    return 201, get_object_or_404(_organisations(), pk=organisation.pk)  # type: ignore[arg-type]
+    return 201, _organisations().get(pk=organisation.pk)  # type: ignore[attr-defined]

@@ -1,10 +1,26 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from maillage.organisations.models import Organisation, OrganisationKind, Role, User
 from maillage.territories.forms import TerritoryMultipleChoiceField
+
+
+class LoginForm(AuthenticationForm):
+    """E-mail addresses are stored lower-case; the message does not say which field was wrong."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Adresse électronique ou mot de passe incorrect. Vérifiez votre saisie ou "
+            "utilisez « Mot de passe oublié »."
+        ),
+    }
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
 
 
 class ProfileForm(forms.ModelForm):
@@ -21,6 +37,7 @@ class ProfileForm(forms.ModelForm):
 
 class OrganisationForm(forms.ModelForm):
     territories = TerritoryMultipleChoiceField(label=_("Territoires couverts"), required=False)
+    website = forms.URLField(label=_("Site internet"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation

@@ -4,7 +4,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from maillage.organisations import operations
-from maillage.organisations.models import AuditEntry, Membership, Organisation, OrganisationKind, Role
+from maillage.organisations.models import (
+    AuditEntry,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
 from tests.organisations.factories import OrganisationFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +81,9 @@ def test_add_member_creates_account_without_usable_password():
     coordinator = member(Role.COORDINATOR, organisation)
 
     invitation = operations.add_member(
-        actor=coordinator, organisation=organisation, email="Nouvelle@Example.org",
+        actor=coordinator,
+        organisation=organisation,
+        email="Nouvelle@Example.org",
         role=Role.PROFESSIONAL,
     )
 
@@ -93,7 +101,9 @@ def test_add_member_twice_with_same_role_is_refused():
 
     with pytest.raises(ValidationError, match="déjà ce rôle"):
         operations.add_member(
-            actor=coordinator, organisation=organisation, email=professional.email,
+            actor=coordinator,
+            organisation=organisation,
+            email=professional.email,
             role=Role.PROFESSIONAL,
         )
 

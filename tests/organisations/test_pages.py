@@ -5,6 +5,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from maillage.organisations import operations
 from maillage.organisations.models import AuditEntry, Membership, Organisation, Role
 from tests.organisations.factories import OrganisationFactory, UserFactory, member
 
@@ -63,7 +64,13 @@ def test_coordinator_edits_organisation_with_audit(client: Client):
 
     response = client.post(
         reverse("organisations:update", args=[organisation.pk]),
-        {"name": "CCAS de Lens", "kind": "ccas", "siret": "21620498000012", "description": "", "website": ""},
+        {
+            "name": "CCAS de Lens",
+            "kind": "ccas",
+            "siret": "21620498000012",
+            "description": "",
+            "website": "",
+        },
     )
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="update_organisation")
@@ -76,12 +83,19 @@ def test_coordinator_invites_a_new_member_by_email(client: Client):
 
     response = client.post(
         reverse("organisations:member_add", args=[organisation.pk]),
-        {"email": "nouvelle@example.org", "role": Role.PROFESSIONAL, "first_name": "", "last_name": ""},
+        {
+            "email": "nouvelle@example.org",
+            "role": Role.PROFESSIONAL,
+            "first_name": "",
+            "last_name": "",
+        },
         follow=True,
     )
 
     assert "invitation" in response.content.decode()
-    assert Membership.objects.filter(user__email="nouvelle@example.org", role=Role.PROFESSIONAL).exists()
+    assert Membership.objects.filter(
+        user__email="nouvelle@example.org", role=Role.PROFESSIONAL
+    ).exists()
     assert len(mail.outbox) == 1
     assert "CCAS de Lens" in mail.outbox[0].subject
     assert "/mot-de-passe/" in mail.outbox[0].body
@@ -107,10 +121,8 @@ def test_audit_log_is_for_national_admins(client: Client):
 
     admin = UserFactory(is_national_admin=True)
     client.force_login(admin)
-    Organisation.objects.create(name="X", kind="ccas")
-    from maillage.organisations import operations
-
-    operations.update_organisation(actor=admin, organisation=Organisation.objects.get(), name="Y")
+    organisation = Organisation.objects.create(name="X", kind="ccas")
+    operations.update_organisation(actor=admin, organisation=organisation, name="Y")
     response = client.get(reverse("organisations:audit"))
     assert response.status_code == 200
     assert "update_organisation" in response.content.decode()

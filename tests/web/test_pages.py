@@ -32,10 +32,10 @@ def test_unknown_page_gets_french_404(client: Client, settings):
     assert "Page introuvable" in response.content.decode()
 
 
-def test_login_with_email_then_account_page(client: Client):
+def test_login_with_email_in_any_case_then_account_page(client: Client):
     user = UserFactory(email="lea@example.org", first_name="Léa")
     response = client.post(
-        reverse("web:login"), {"username": "lea@example.org", "password": PASSWORD}, follow=True
+        reverse("web:login"), {"username": " Lea@Example.org", "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("web:account")
     assert "Mon compte" in response.content.decode()
@@ -48,13 +48,14 @@ def test_wrong_password_gets_a_french_message(client: Client):
         reverse("web:login"), {"username": "lea@example.org", "password": "faux"}
     )
     assert response.status_code == 200
-    assert "Saisissez une adresse électronique et un mot de passe valides" in response.content.decode()
+    assert "Adresse électronique ou mot de passe incorrect." in response.content.decode()
 
 
 def test_repeated_failures_lock_the_account_with_a_french_message(client: Client, settings):
     UserFactory(email="lea@example.org")
-    for _attempt in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("web:login"), {"username": "lea@example.org", "password": "faux"})
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        email = "LEA@example.org" if attempt % 2 else "lea@example.org"
+        client.post(reverse("web:login"), {"username": email, "password": "faux"})
 
     response = client.post(
         reverse("web:login"), {"username": "lea@example.org", "password": PASSWORD}
@@ -62,6 +63,22 @@ def test_repeated_failures_lock_the_account_with_a_french_message(client: Client
 
     assert response.status_code == 429
     assert "Connexion temporairement bloquée" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_of_one_account_does_not_block_colleagues_behind_the_same_address(
+    client: Client, settings
+):
+    UserFactory(email="lea@example.org")
+    UserFactory(email="karim@example.org")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("web:login"), {"username": "lea@example.org", "password": "faux"})
+
+    response = client.post(
+        reverse("web:login"), {"username": "karim@example.org", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
 
 
 def test_account_requires_login(client: Client):
