@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib import admin
 from django.urls import include, path
 
 from maillage.api import api
@@ -11,5 +10,4 @@ urlpatterns = [
     path("referentiel/", include("maillage.referential.urls")),
     path("organisations/", include("maillage.organisations.urls")),
     path("api/v1/", api.urls),
-    path("django-admin/", admin.site.urls),
 ]

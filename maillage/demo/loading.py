@@ -53,7 +53,6 @@ def _admin(password: str) -> User:
             first_name=spec.first_name,
             last_name=spec.last_name,
             is_national_admin=True,
-            is_staff=True,
         )
     return admin
 

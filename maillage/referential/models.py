@@ -22,6 +22,12 @@ class SchemeQuerySet(models.QuerySet["Scheme"]):
     def active(self) -> SchemeQuerySet:
         return self.filter(is_active=True)
 
+    def with_term_counts(self) -> SchemeQuerySet:
+        """Annotate `term_count`, the number of terms in use."""
+        return self.annotate(
+            term_count=models.Count("terms", filter=models.Q(terms__is_active=True))
+        )
+
 
 class Scheme(models.Model):
     """One controlled vocabulary, e.g. the forms of collective intervention (`isic_form`)."""

@@ -62,8 +62,9 @@ def terms_for(territory: Territory) -> dict[str, int]:
         if index == 0 or word not in _NOT_A_START:
             add(" ".join(words[index:]), inside_name=index > 0)
     # People type département numbers, not région codes, and the two overlap (« 32 » is the Gers
-    # and Hauts-de-France): a région code ranks with the words inside names.
-    add(fold(territory.code), inside_name=territory.level == Level.REGION)
+    # and Hauts-de-France); a custom territory's code often repeats its main commune's (INSEE
+    # names a bassin de vie after it). Those codes rank with the words inside names.
+    add(fold(territory.code), inside_name=territory.level in {Level.REGION, Level.CUSTOM})
     for postal_code in territory.postal_codes or ():
         add(fold(postal_code), inside_name=False)
     return found

@@ -62,20 +62,32 @@ class Territory(models.Model):
         "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("région")
     )
     departement = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="+",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("département"),
     )
     epci = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("EPCI")
     )
     parent = models.ForeignKey(
-        "self", models.CASCADE, null=True, blank=True, related_name="+",
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("commune de rattachement"),
         help_text=_("Pour un arrondissement municipal, sa commune."),
     )
     communes = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="containers",
-        verbose_name=_("communes"), help_text=_("Pour un territoire personnalisé."),
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="containers",
+        verbose_name=_("communes"),
+        help_text=_("Pour un territoire personnalisé."),
     )
     is_current = models.BooleanField(
         _("en vigueur"),
@@ -120,6 +132,14 @@ class Territory(models.Model):
         if self.level == Level.DEPARTEMENT:
             return self.region
         return self.departement
+
+    @property
+    def full_label(self) -> str:
+        """« Arras — Commune · 62041 · Pas-de-Calais », as the picker shows it."""
+        parts = [self.level_label, self.code]
+        if context := self.context:
+            parts.append(context.name)
+        return f"{self.name} — {' · '.join(parts)}"
 
     @property
     def has_communes(self) -> bool:

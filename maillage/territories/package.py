@@ -50,55 +50,69 @@ class Row:
 @dataclass(frozen=True)
 class Package:
     version: str
-    content_hash: str
-    rows: list[Row]  # in LEVELS_IN_LOAD_ORDER, so that parents come first
-    departements: tuple[str, ...]  # every département code of the package
+    content_hash: str  # of the data files, so that a reload of the same data can be skipped
+    contents: dict[str, bytes]
+
+    def rows(self, departements: Collection[str] | None = None) -> list[Row]:
+        """All régions and départements; the communes, arrondissements municipaux and EPCI of
+        `departements` (all if None), parents before children. An EPCI is kept when at least
+        one of its communes is."""
+        try:
+            regions, departements_data, epcis, communes = (
+                json.loads(self.contents[name]) for name in FILES
+            )
+        except ValueError as error:
+            raise PackageError(
+                _("Les données du découpage administratif sont illisibles : %(error)s")
+                % {"error": error}
+            ) from error
+        known = {item["code"] for item in departements_data}
+        wanted = set(departements) if departements else known
+        if unknown := sorted(wanted - known):
+            raise PackageError(
+                _("Département inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        actual = {item["code"]: item for item in communes if item["type"] == "commune-actuelle"}
+        commune_epci = {m["code"]: epci["code"] for epci in epcis for m in epci["membres"]}
+        commune_rows = [
+            _commune_row(item, Level.COMMUNE, epci=commune_epci.get(item["code"]))
+            for item in actual.values()
+            if item["departement"] in wanted
+        ]
+        arrondissement_rows = [
+            _commune_row(
+                item,
+                Level.ARRONDISSEMENT,
+                epci=commune_epci.get(item["commune"]),
+                parent=item["commune"],
+            )
+            for item in communes
+            if item["type"] == "arrondissement-municipal" and item["departement"] in wanted
+        ]
+        loaded_communes = {row.code for row in commune_rows}
+        return [
+            *_area_rows(regions, departements_data, actual.values()),
+            *(
+                _epci_row(epci, actual)
+                for epci in epcis
+                if any(member["code"] in loaded_communes for member in epci["membres"])
+            ),
+            *commune_rows,
+            *arrondissement_rows,
+        ]
 
 
 def default_data_dir() -> Path:
     return Path(settings.NODE_MODULES_DIR) / SOURCE / "data"
 
 
-def read_package(data_dir: Path, departements: Collection[str] | None = None) -> Package:
-    """All régions and départements; the communes, arrondissements municipaux and EPCI of
-    `departements` (all if None). An EPCI is kept when at least one of its communes is."""
+def open_package(data_dir: Path) -> Package:
+    """Read the data files, without parsing them yet. Raises `PackageError` if any is missing."""
     contents = _read_files(data_dir)
-    regions, departements_data, epcis, communes = (
-        json.loads(contents[name]) for name in FILES
-    )
     digest = hashlib.sha256()
     for name in FILES:
         digest.update(name.encode() + b"\0" + contents[name])
-    known_departements = tuple(item["code"] for item in departements_data)
-    wanted = set(departements) if departements else set(known_departements)
-    if unknown := sorted(wanted - set(known_departements)):
-        raise PackageError(_("Département inconnu : %(codes)s.") % {"codes": ", ".join(unknown)})
-    actual = {item["code"]: item for item in communes if item["type"] == "commune-actuelle"}
-    commune_epci = {member["code"]: epci["code"] for epci in epcis for member in epci["membres"]}
-    commune_rows = [
-        _commune_row(item, Level.COMMUNE, epci=commune_epci.get(item["code"]))
-        for item in actual.values()
-        if item["departement"] in wanted
-    ]
-    arrondissement_rows = [
-        _commune_row(
-            item, Level.ARRONDISSEMENT, epci=commune_epci.get(item["commune"]), parent=item["commune"]
-        )
-        for item in communes
-        if item["type"] == "arrondissement-municipal" and item["departement"] in wanted
-    ]
-    loaded_communes = {row.code for row in commune_rows}
-    rows = [
-        *_area_rows(regions, departements_data, actual.values()),
-        *(
-            _epci_row(epci, actual)
-            for epci in epcis
-            if any(member["code"] in loaded_communes for member in epci["membres"])
-        ),
-        *commune_rows,
-        *arrondissement_rows,
-    ]
-    return Package(_version(data_dir), digest.hexdigest(), rows, known_departements)
+    return Package(_version(data_dir), digest.hexdigest(), contents)
 
 
 def _read_files(data_dir: Path) -> dict[str, bytes]:

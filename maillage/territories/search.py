@@ -53,3 +53,16 @@ def search_territories(
     ids = [row["territory_id"] for row in best]
     found = Territory.objects.select_related("region", "departement").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
+
+
+def exact_matches(text: str, *, levels: Collection[str] | None = None) -> list[Territory]:
+    """The territories whose whole name, code or postal code is `text` (folded), best first."""
+    term = fold_query(text)
+    if not term:
+        return []
+    terms = SearchTerm.objects.filter(term=term, rank__lt=INSIDE_NAME)
+    if levels:
+        terms = terms.filter(level__in=sorted(levels))
+    ids = list(terms.order_by("rank", "territory_id").values_list("territory_id", flat=True))
+    found = Territory.objects.select_related("region", "departement").in_bulk(ids)
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]

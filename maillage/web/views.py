@@ -10,6 +10,7 @@ from maillage.organisations.forms import ProfileForm
 from maillage.organisations.models import Organisation
 from maillage.organisations.operations import update_profile
 from maillage.organisations.types import AuthenticatedRequest
+from maillage.referential.models import Term
 from maillage.territories.models import Level, Territory
 
 CYCLE = (
@@ -41,6 +42,7 @@ CYCLE = (
 def home(request: HttpRequest) -> HttpResponse:
     counts = {
         "communes": Territory.objects.filter(level=Level.COMMUNE).count(),
+        "terms": Term.objects.filter(is_active=True).count(),
         "organisations": Organisation.objects.count(),
     }
     return render(request, "web/home.html", {"cycle": CYCLE, "counts": counts})

@@ -40,3 +40,14 @@ def test_home_page_renders_with_dsfr(page: Page, tmp_path: Path) -> None:
     screenshot = tmp_path / "home.png"
     page.screenshot(path=screenshot, full_page=True)
     assert screenshot.stat().st_size > 1000
+
+
+def test_phone_layout_folds_the_menu(phone_page: Page) -> None:
+    phone_page.goto("/")
+
+    assert phone_page.viewport_size == {"width": 390, "height": 844}
+    # DSFR hides the navigation behind the « Menu » button on small screens.
+    assert phone_page.locator("#button-menu").is_visible()
+    assert not phone_page.locator("#navigation").is_visible()
+    # The page fits the screen: no horizontal scrolling.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -5,52 +5,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Territory',
+            name="Territory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('region', 'Région'), ('departement', 'Département'), ('epci', 'EPCI'), ('commune', 'Commune'), ('arrondissement', 'Arrondissement municipal'), ('custom', 'Territoire personnalisé')], max_length=16, verbose_name='niveau')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('kind', models.CharField(blank=True, choices=[('bassin_de_vie', 'Bassin de vie'), ('quartier_prioritaire', 'Quartier prioritaire'), ('canton', 'Canton'), ('territoire_action_sociale', "Territoire d'action sociale"), ('bassin_emploi', "Bassin d'emploi"), ('pays', 'Pays'), ('autre', 'Autre territoire')], max_length=32, verbose_name='type de territoire personnalisé')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('postal_codes', models.JSONField(blank=True, default=list, verbose_name='codes postaux')),
-                ('communes', models.ManyToManyField(blank=True, help_text='Pour un territoire personnalisé.', related_name='containers', to='territories.territory', verbose_name='communes')),
-                ('departement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.territory', verbose_name='département')),
-                ('epci', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='territories.territory', verbose_name='EPCI')),
-                ('parent', models.ForeignKey(blank=True, help_text='Pour un arrondissement municipal, sa commune.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.territory', verbose_name='commune de rattachement')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.territory', verbose_name='région')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("region", "Région"),
+                            ("departement", "Département"),
+                            ("epci", "EPCI"),
+                            ("commune", "Commune"),
+                            ("arrondissement", "Arrondissement municipal"),
+                            ("custom", "Territoire personnalisé"),
+                        ],
+                        max_length=16,
+                        verbose_name="niveau",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("bassin_de_vie", "Bassin de vie"),
+                            ("quartier_prioritaire", "Quartier prioritaire"),
+                            ("canton", "Canton"),
+                            ("territoire_action_sociale", "Territoire d'action sociale"),
+                            ("bassin_emploi", "Bassin d'emploi"),
+                            ("pays", "Pays"),
+                            ("autre", "Autre territoire"),
+                        ],
+                        max_length=32,
+                        verbose_name="type de territoire personnalisé",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                (
+                    "postal_codes",
+                    models.JSONField(blank=True, default=list, verbose_name="codes postaux"),
+                ),
+                (
+                    "communes",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Pour un territoire personnalisé.",
+                        related_name="containers",
+                        to="territories.territory",
+                        verbose_name="communes",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.territory",
+                        verbose_name="département",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="territories.territory",
+                        verbose_name="EPCI",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Pour un arrondissement municipal, sa commune.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.territory",
+                        verbose_name="commune de rattachement",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.territory",
+                        verbose_name="région",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'territoire',
-                'verbose_name_plural': 'territoires',
+                "verbose_name": "territoire",
+                "verbose_name_plural": "territoires",
             },
         ),
         migrations.CreateModel(
-            name='SearchTerm',
+            name="SearchTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(db_index=True, max_length=200)),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_terms', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(db_index=True, max_length=200)),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_terms",
+                        to="territories.territory",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='territory',
-            index=models.Index(fields=['level', '-population'], name='territory_level_pop'),
+            model_name="territory",
+            index=models.Index(fields=["level", "-population"], name="territory_level_pop"),
         ),
         migrations.AddConstraint(
-            model_name='territory',
-            constraint=models.UniqueConstraint(fields=('level', 'code'), name='territory_unique_level_code'),
+            model_name="territory",
+            constraint=models.UniqueConstraint(
+                fields=("level", "code"), name="territory_unique_level_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='searchterm',
-            constraint=models.UniqueConstraint(fields=('term', 'territory'), name='search_term_unique'),
+            model_name="searchterm",
+            constraint=models.UniqueConstraint(
+                fields=("term", "territory"), name="search_term_unique"
+            ),
         ),
     ]

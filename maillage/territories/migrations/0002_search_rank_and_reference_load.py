@@ -61,11 +61,27 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="ReferenceLoad",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("source", models.CharField(max_length=100, verbose_name="source")),
                 ("version", models.CharField(max_length=50, verbose_name="version")),
-                ("content_hash", models.CharField(max_length=64, verbose_name="empreinte du contenu")),
-                ("departements", models.CharField(blank=True, help_text="Vide : tous.", max_length=400, verbose_name="départements chargés")),
+                (
+                    "content_hash",
+                    models.CharField(max_length=64, verbose_name="empreinte du contenu"),
+                ),
+                (
+                    "departements",
+                    models.CharField(
+                        blank=True,
+                        help_text="Vide : tous.",
+                        max_length=400,
+                        verbose_name="départements chargés",
+                    ),
+                ),
                 ("loaded_at", models.DateTimeField(auto_now_add=True, verbose_name="chargé le")),
                 ("counts", models.JSONField(default=dict, verbose_name="décompte")),
             ],
