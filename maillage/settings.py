@@ -147,6 +147,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "maillage.organisations.login_attempts.attempted_email"
 AXES_VERBOSE = False  # axes would otherwise log e-mail addresses
+# Behind a reverse proxy, the client address is in X-Forwarded-For: TRUSTED_PROXY_COUNT says how
+# many proxies append to it, so a browser cannot forge its address to escape the limit.
+if TRUSTED_PROXY_COUNT := int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
