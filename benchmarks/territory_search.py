@@ -51,7 +51,9 @@ def without_accents(text: str) -> str:
 
 def realistic_queries(count: int, rng: random.Random) -> list[str]:
     communes = list(
-        Territory.objects.filter(level=Level.COMMUNE).values_list("name", "postal_codes")
+        Territory.objects.filter(level=Level.COMMUNE)
+        .order_by("code")
+        .values_list("name", "postal_codes")
     )
     queries = []
     for index in range(count):
@@ -114,11 +116,11 @@ def main() -> None:
 
     with CaptureQueriesContext(connection) as captured:
         search_territories("arra", limit=10)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN QUERY PLAN {captured.captured_queries[0]['sql']}")
-            plan = "; ".join(str(row[-1]) for row in cursor.fetchall())
-        print(f"Plan de la recherche : {plan}")
+    explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{explain} {captured.captured_queries[0]['sql']}")
+        plan = "; ".join(str(row[-1]).strip() for row in cursor.fetchall())
+    print(f"Plan de la recherche : {plan}")
 
     print("Temps par requête :")
     fast = summary("sélecteur (search_territories)", timings(picker, queries))

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "maillage.territories",
     "maillage.organisations",
     "maillage.referential",
+    "maillage.practices",
     "maillage.demo",
 ]
 
@@ -183,6 +184,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# The address people reach the instance at, for links in e-mails.
+MAILLAGE_BASE_URL = os.environ.get("MAILLAGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.local>"
 )

@@ -191,23 +191,30 @@
   });
 
   document.addEventListener("click", function (event) {
-    if (!event.target.closest) {
-      return;
-    }
-    var option = event.target.closest("[data-territory-picker] [role=option]");
+    var option = event.target.closest && event.target.closest("[data-territory-picker] [role=option]");
     if (option) {
       choose(pickerOf(option), option);
-      return;
     }
-    var remove = event.target.closest("[data-territory-picker] [data-picker-remove]");
-    if (remove) {
+  });
+
+  // In the capture phase, before the DSFR's own handler of dismissible tags, which removes the
+  // button alone and would leave its hidden input behind.
+  document.addEventListener(
+    "click",
+    function (event) {
+      var remove =
+        event.target.closest && event.target.closest("[data-territory-picker] [data-picker-remove]");
+      if (!remove) {
+        return;
+      }
       var picker = pickerOf(remove);
       var label = remove.textContent;
       remove.closest("li").remove();
       parts(picker).input.focus();
       announce(picker, picker.dataset.removedLabel + " " + label);
-    }
-  });
+    },
+    true
+  );
 
   document.addEventListener("focusout", function (event) {
     var picker = event.target.matches && event.target.matches(COMBOBOX) && pickerOf(event.target);
