@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from maillage.organisations.api import router as organisations_router
+from maillage.practices.api import router as practices_router
 from maillage.referential.api import router as referential_router
 from maillage.territories.api import router as territories_router
+from maillage.validation_messages import french_message
 
 api = NinjaAPI(
     title="API Maillage",
@@ -37,10 +39,18 @@ def _field_path(location: tuple[object, ...]) -> str:
 def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_field_path(tuple(error.get("loc", ()))), []).append(error["msg"])
+        errors.setdefault(_field_path(tuple(error.get("loc", ()))), []).append(french_message(error))
     return api.create_response(
         request, {"detail": "Données invalides.", "errors": errors}, status=422
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja raises its own 400 when the body is not JSON; say it in French.
+    unreadable = exc.status_code == 400 and str(exc).startswith("Cannot parse request body")
+    detail = "Corps de la requête illisible : JSON invalide." if unreadable else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(DjangoValidationError)
@@ -71,3 +81,4 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 api.add_router("/territories", territories_router)
 api.add_router("/referential", referential_router)
 api.add_router("/organisations", organisations_router)
+api.add_router("/practices", practices_router)

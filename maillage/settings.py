@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maillage.web.context_processors.navigation",
+                "maillage.organisations.context_processors.unread_notifications",
             ],
         },
     },

@@ -15,8 +15,10 @@ from django.conf import settings
 from django.db import transaction
 
 from maillage.demo.content import ACCOUNTS, ORGANISATIONS
+from maillage.demo.practices import load_demo_practices
 from maillage.organisations import operations
-from maillage.organisations.models import Membership, Organisation, User
+from maillage.organisations.models import Membership, Organisation, Role, User
+from maillage.organisations.notifications import silenced
 from maillage.territories.models import Territory
 
 
@@ -101,4 +103,7 @@ def load_demo() -> list[LoadedAccount]:
                 spec.email, password, f"{membership.get_role_display()} — {organisation.name}"
             )
         )
+    documentalist = next(spec.email for spec in ACCOUNTS if spec.role == Role.DOCUMENTALIST)
+    with silenced():
+        load_demo_practices(author=admin, reviewer=User.objects.get(email=documentalist))
     return loaded

@@ -3,7 +3,9 @@ transaction that caused it has committed (no message about a change that was rol
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -12,8 +14,22 @@ from django.utils import timezone
 
 from maillage.organisations.models import Notification, User
 
+_silenced: ContextVar[bool] = ContextVar("notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """Write without telling anyone: bulk loads (demo data, imports) must not flood inboxes."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
 
 def notify(recipients: Iterable[User], message: str, url: str = "") -> list[Notification]:
+    if _silenced.get():
+        return []
     people = {user.pk: user for user in recipients if user.is_active}
     notifications = Notification.objects.bulk_create(
         Notification(recipient=user, message=message[:300], url=url) for user in people.values()

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.organisations import access, operations
@@ -19,6 +20,7 @@ from maillage.organisations.forms import (
 )
 from maillage.organisations.invitations import send_invitation
 from maillage.organisations.models import AuditEntry, Membership, Organisation
+from maillage.organisations.notifications import mark_read
 from maillage.organisations.types import AuthenticatedRequest
 from maillage.territories.models import Territory
 
@@ -161,3 +163,23 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
             entries = entries.filter(actor__email__iexact=actor)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "organisations/audit.html", {"form": form, "page": page})
+
+
+@login_required
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The person's inbox, newest first; the button marks the unread ones of the page as read."""
+    if request.method == "POST":
+        ids = request.POST.getlist("notification")
+        count = mark_read(request.user, [int(pk) for pk in ids if pk.isdigit()] if ids else None)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marquée comme lue.",
+                "%(count)d notifications marquées comme lues.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("web:notifications")
+    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "organisations/notifications.html", {"page": page})

@@ -239,3 +239,7 @@ class PracticeRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice_id} v{self.number}"
+
+
+# The search index's tables live with the search code; importing them here registers them.
+from maillage.practices.search.models import SearchDocument, SearchFacet  # noqa: E402, F401

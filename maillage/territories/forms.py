@@ -152,7 +152,7 @@ class TerritorySearchForm(forms.Form):
 
 class GoToTerritoryForm(forms.Form):
     territoire = TerritoryChoiceField(
-        label=_("Aller à un territoire"),
+        label=_("Territoire"),
         help_text=_("Tapez le début d'un nom ou un code, puis choisissez dans la liste."),
         submit_on_choose=True,
     )

@@ -121,9 +121,19 @@ def _upsert(rows: list[Row], report: LoadReport) -> None:
             if pk is None:
                 created.append(Territory(level=level, code=row.code, **values))
             elif old_values != list(values.values()):
-                changed.append(Territory(pk=pk, level=level, code=row.code, **values))
+                changed.append(Territory(level=level, code=row.code, **values))
         Territory.objects.bulk_create(created, batch_size=_BATCH)
-        Territory.objects.bulk_update(changed, _FIELDS, batch_size=_BATCH)
+        # An upsert on (level, code) rewrites the changed rows in place: `bulk_update`'s
+        # CASE WHEN per field took 50 s to update 35 000 rows on SQLite, this takes 10.
+        Territory.objects.bulk_create(
+            changed,
+            batch_size=_BATCH,
+            update_conflicts=True,
+            unique_fields=["level", "code"],
+            update_fields=[name.removesuffix("_id") for name in _FIELDS],
+        )
+        for territory in changed:
+            territory.pk = existing[territory.code][0]
         ids.update({(level, territory.code): territory.pk for territory in created})
         report.created += len(created)
         report.updated += len(changed)

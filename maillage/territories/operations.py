@@ -93,11 +93,13 @@ def import_custom_territories(
 
 def _plan(rows: Sequence[CompositionRow], kind: str, report: ImportReport) -> list[_Planned]:
     communes = _commune_ids({row.commune_code for row in rows})
-    taken = dict(
-        Territory.objects.filter(level=Level.CUSTOM, code__in={row.territory_code for row in rows})
-        .exclude(kind=kind)
-        .values_list("code", "kind")
-    )
+    taken: dict[str, str] = {}
+    for chunk in _chunks(sorted({row.territory_code for row in rows})):
+        taken.update(
+            Territory.objects.filter(level=Level.CUSTOM, code__in=chunk)
+            .exclude(kind=kind)
+            .values_list("code", "kind")
+        )
     planned: dict[str, _Planned] = {}
     for row in rows:
         if row.territory_code in taken:

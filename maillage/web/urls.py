@@ -5,6 +5,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from maillage.organisations.forms import LoginForm
+from maillage.organisations.views import notification_list
 from maillage.web import views
 
 app_name = "web"
@@ -20,6 +21,7 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/", views.account, name="account"),
+    path("compte/notifications/", notification_list, name="notifications"),
     path(
         "compte/mot-de-passe/",
         auth_views.PasswordChangeView.as_view(

@@ -125,3 +125,21 @@ def test_profile_of_someone_else_cannot_be_changed():
         operations.update_profile(actor=other, user=someone, first_name="Bob")
     someone.refresh_from_db()
     assert someone.first_name == "Alice"
+
+
+def test_silenced_notifications_write_nothing_and_send_nothing(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from maillage.organisations.models import Notification
+    from maillage.organisations.notifications import notify, silenced
+
+    person = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True), silenced():
+        notify([person], "Une fiche attend votre relecture.", "/pratiques/relecture/")
+    assert not Notification.objects.exists()
+    assert mailoutbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([person], "Une fiche attend votre relecture.", "/pratiques/relecture/")
+    assert Notification.objects.get().recipient == person
+    assert mailoutbox[0].to == [person.email]

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from maillage.demo.loading import load_demo
+from maillage.demo.practices import DemoDataError
 from maillage.territories.models import Territory
 
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Les territoires ne sont pas chargés : lancez d'abord `maillage load_territories`."
             ) from error
+        except DemoDataError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write("Comptes de démonstration (mot de passe entre crochets) :")
         for account in accounts:
             self.stdout.write(f"  {account.email:32} [{account.password}]  {account.role_label}")

@@ -38,7 +38,9 @@
     }
   }
 
+  // Until the next keystroke: an answer to a request sent before is then ignored.
   function close(picker) {
+    picker.dataset.dismissed = "true";
     var p = parts(picker);
     p.listbox.innerHTML = "";
     p.input.setAttribute("aria-expanded", "false");
@@ -118,17 +120,31 @@
     event.detail.parameters.levels = picker.dataset.levels;
   });
 
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches(COMBOBOX)) {
+      delete pickerOf(event.target).dataset.dismissed;
+    }
+  });
+
+  // An answer is stale when the list was closed since, or when the box no longer holds what
+  // was asked (the person kept typing, or chose).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var picker = pickerOf(event.detail.target);
+    if (!picker || event.detail.target.getAttribute("role") !== "listbox") {
+      return;
+    }
+    var asked = new URL(event.detail.xhr.responseURL).searchParams.get("q");
+    if (picker.dataset.dismissed || asked !== parts(picker).input.value) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var picker = pickerOf(event.detail.target);
     if (!picker || event.detail.target.getAttribute("role") !== "listbox") {
       return;
     }
     var p = parts(picker);
-    // An answer arriving after a choice, or after the person left the box, is stale.
-    if (!p.input.value.trim() || document.activeElement !== p.input) {
-      close(picker);
-      return;
-    }
     var all = options(picker);
     all.forEach(function (option, position) {
       option.id = p.listbox.id + "-" + position;

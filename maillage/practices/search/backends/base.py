@@ -1,0 +1,43 @@
+"""What a full-text backend provides; the rest of the search (filters, facets, pages, snippets)
+is plain SQL over `SearchDocument` and `SearchFacet`, the same on every database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from maillage.practices.search.documents import IndexDocument
+from maillage.practices.search.query import Clause
+
+DOCUMENTS = "practices_searchdocument"
+FACETS = "practices_searchfacet"
+
+# (SQL, parameters): a fragment of a query, in Django's %s parameter style.
+Fragment = tuple[str, list[Any]]
+
+
+class Backend(Protocol):
+    def matching(self, clauses: Sequence[Clause]) -> Fragment:
+        """SELECT of the ids (column `id`) of the documents that match every clause."""
+
+    def ranked(
+        self, clauses: Sequence[Clause], within: Fragment | None, limit: int, offset: int
+    ) -> Fragment:
+        """SELECT of the ids of the matching documents, best first, among `within`'s ids."""
+
+    def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
+        """SELECT of the ids of the documents that share most of these words, best first."""
+
+    def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:
+        """SELECT of the titles whose folded words are `words` (the last one maybe begun)."""
+
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Append rows to a table as fast as the database allows."""
+
+    def clear_fulltext(self) -> None:
+        """Empty the full-text index, before all documents are deleted and written again."""
+
+    def write_fulltext(self, documents: Sequence[IndexDocument]) -> None:
+        """Index the text of documents just inserted into `practices_searchdocument`."""

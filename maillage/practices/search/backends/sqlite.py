@@ -1,0 +1,88 @@
+"""SQLite FTS5. FTS5 has no French stemmer, so the table holds text analysed in Python
+(`analysis.analysed`: folded, stop words dropped, stemmed); queries are analysed the same way.
+Rows are keyed by rowid = practice id; ranking is bm25 with title > summary > body."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+from maillage.practices.search.backends.base import DOCUMENTS, Fragment
+from maillage.practices.search.documents import IndexDocument
+from maillage.practices.search.query import Clause
+
+FTS = "practices_search_fts"
+# bm25 weights of the columns title, summary, body, title_words (the last one is for suggestions).
+BM25 = f"bm25({FTS}, 10.0, 4.0, 1.0, 0.0)"
+
+
+def _quoted(term: str) -> str:
+    # Analysed terms are [a-z0-9] only; quoting keeps FTS5 from reading AND/OR/NOT as operators.
+    return f'"{term}"'
+
+
+def expression(clauses: Sequence[Clause]) -> str:
+    parts = []
+    for clause in clauses:
+        stems = clause.stems
+        if not stems:
+            continue
+        if clause.phrase:
+            parts.append(_quoted(" ".join(stems)))
+        else:
+            parts.append(_quoted(stems[0]) + ("*" if clause.prefix else ""))
+    return "{title summary body} : (" + " AND ".join(parts) + ")"
+
+
+class SqliteBackend:
+    def matching(self, clauses: Sequence[Clause]) -> Fragment:
+        return f"SELECT rowid AS id FROM {FTS} WHERE {FTS} MATCH %s", [expression(clauses)]
+
+    def ranked(
+        self, clauses: Sequence[Clause], within: Fragment | None, limit: int, offset: int
+    ) -> Fragment:
+        sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
+        params: list[Any] = [expression(clauses)]
+        if within is not None:
+            # Unary plus: filter the matches, rather than let FTS5 run the match once per id.
+            sql += f" AND +rowid IN ({within[0]})"
+            params += within[1]
+        return f"{sql} ORDER BY {BM25}, rowid DESC LIMIT %s OFFSET %s", [*params, limit, offset]
+
+    def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
+        match = "{title summary body} : (" + " OR ".join(_quoted(w) for w in words) + ")"
+        return (
+            f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s AND rowid <> %s "
+            f"ORDER BY {BM25} LIMIT %s",
+            [match, exclude, limit],
+        )
+
+    def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:
+        terms = [_quoted(word) for word in words]
+        if last_is_prefix:
+            terms[-1] += "*"
+        return (
+            f"SELECT d.title FROM {FTS} JOIN {DOCUMENTS} d ON d.practice_id = {FTS}.rowid "
+            f"WHERE {FTS} MATCH %s ORDER BY length(d.title), d.practice_id DESC LIMIT %s",
+            ["{title_words} : (" + " AND ".join(terms) + ")", limit],
+        )
+
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        placeholders = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
+            )
+
+    def clear_fulltext(self) -> None:
+        # Emptied in one statement, so the per-row trigger then finds nothing to do.
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS}")
+
+    def write_fulltext(self, documents: Sequence[IndexDocument]) -> None:
+        rows = [(doc.practice_id, *doc.analysed(), doc.title_words) for doc in documents]
+        self.insert_rows(FTS, ("rowid", "title", "summary", "body", "title_words"), rows)

@@ -1,0 +1,80 @@
+"""The index document of a published sheet, built from its published revision's content only,
+so that the index shows exactly what the public page shows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from maillage.practices.search.analysis import analysed, folded_words
+from maillage.practices.search.facets import facet_values
+
+# The sheet's text after its title and summary, in the order of the sheet.
+BODY_FIELDS = (
+    "objectives",
+    "carriers_and_partners",
+    "description",
+    "feasibility",
+    "means",
+    "results",
+    "pitfalls",
+    "voices",
+    "evaluation",
+    "comments",
+)
+TERM_FIELDS = ("isic_forms", "methods", "publics", "themes")
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    practice_id: int
+    title: str
+    summary: str
+    body: str  # the sheet's text, then the words it is filed under, for search and snippets
+    published_at: datetime | None
+    display: dict[str, list[str]]  # territory names and forms of intervention, for result lists
+    facets: frozenset[tuple[str, str]]
+
+    @property
+    def title_words(self) -> str:
+        """The folded title, for suggestions as one types (prefixes of whole words)."""
+        return " ".join(folded_words(self.title))
+
+    def analysed(self) -> tuple[str, str, str]:
+        return analysed(self.title), analysed(self.summary), analysed(self.body)
+
+
+def _filed_under(content: Mapping[str, Any]) -> str:
+    """Labels, territory and organisation names: a sheet is found by the words it is filed
+    under (« Lille », « ATD Quart Monde », « parentalité ») even when its text omits them."""
+    words = [term["label"] for name in TERM_FIELDS for term in content.get(name) or []]
+    words += [
+        content[name]["label"] for name in ("participation_level", "scale") if content.get(name)
+    ]
+    words += [territory["name"] for territory in content.get("territories") or []]
+    words += [organisation["name"] for organisation in content.get("organisations") or []]
+    return " · ".join(words)
+
+
+def build_document(
+    practice_id: int,
+    content: Mapping[str, Any],
+    published_at: datetime | None,
+    ancestors: Mapping[str, list[str]],
+) -> IndexDocument:
+    paragraphs = [content.get(name) or "" for name in BODY_FIELDS]
+    body = "\n\n".join([*(text for text in paragraphs if text.strip()), _filed_under(content)])
+    return IndexDocument(
+        practice_id=practice_id,
+        title=content.get("title") or "",
+        summary=content.get("summary") or "",
+        body=body,
+        published_at=published_at,
+        display={
+            "territories": [t["name"] for t in content.get("territories") or []],
+            "isic_forms": [t["label"] for t in content.get("isic_forms") or []],
+        },
+        facets=frozenset(facet_values(content, ancestors)),
+    )

@@ -1,0 +1,49 @@
+"""The search index's own tables: derived data, rebuilt by `reindex_practices`.
+
+One row per published sheet (`SearchDocument`) and one per (facet, value) it is filed under
+(`SearchFacet`). The full-text part is backend-specific and created by the migration: on SQLite an
+FTS5 table whose rowid is the practice id (emptied by a trigger when documents are deleted); on
+PostgreSQL a generated, weighted `tsvector` column of `practices_searchdocument` with a GIN index.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    practice = models.OneToOneField(
+        "practices.Practice", models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    title = models.CharField(max_length=200)
+    title_words = models.CharField(max_length=400)
+    summary = models.TextField()
+    body = models.TextField()
+    published_at = models.DateTimeField(null=True)
+    display = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["-published_at"], name="search_document_published")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchFacet(models.Model):
+    document = models.ForeignKey(
+        SearchDocument, models.CASCADE, related_name="facets", db_index=False
+    )
+    facet = models.CharField(max_length=32)
+    value = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            # Also the index that reads the facets of a set of documents.
+            models.UniqueConstraint(
+                fields=["document", "facet", "value"], name="search_facet_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["facet", "value", "document"], name="search_facet_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"

@@ -1,0 +1,47 @@
+"""« Pratiques similaires »: sheets that share the key words of a sheet's title and summary,
+re-ordered by how many facet values (forms, themes, publics, territory, period…) they share."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db import connection
+
+from maillage.practices.search import backends
+from maillage.practices.search.analysis import terms
+from maillage.practices.search.backends.base import FACETS
+from maillage.practices.search.hits import hits
+from maillage.practices.search.models import SearchDocument
+from maillage.practices.search.query import Hit
+
+CANDIDATES = 30
+KEY_WORDS = 12
+
+
+def _key_words(document: SearchDocument) -> list[str]:
+    """The title's words, then the summary's most frequent ones: what the sheet is about."""
+    title = list(dict.fromkeys(terms(document.title)))
+    frequent = [word for word, _ in Counter(terms(document.summary)).most_common() if len(word) > 3]
+    return list(dict.fromkeys(title + frequent))[:KEY_WORDS]
+
+
+def similar_practices(practice_id: int, limit: int = 5) -> list[Hit]:
+    document = SearchDocument.objects.filter(pk=practice_id).first()
+    if document is None or not (words := _key_words(document)):
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*backends.current().related(words, practice_id, CANDIDATES))
+        candidates = [row[0] for row in cursor.fetchall()]
+        if not candidates:
+            return []
+        placeholders = ", ".join(["%s"] * len(candidates))
+        cursor.execute(
+            f"SELECT f.document_id, COUNT(*) FROM {FACETS} f JOIN {FACETS} mine "
+            f"ON mine.facet = f.facet AND mine.value = f.value AND mine.document_id = %s "
+            f"WHERE f.document_id IN ({placeholders}) GROUP BY f.document_id",
+            [practice_id, *candidates],
+        )
+        shared = dict(cursor.fetchall())
+    # Text rank breaks ties between sheets that share as many facet values.
+    ordered = sorted(candidates, key=lambda pk: (-shared.get(pk, 0), candidates.index(pk)))
+    return hits(ordered[:limit], [])
