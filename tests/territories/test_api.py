@@ -45,8 +45,8 @@ def test_search_filters_levels_and_limits(geography: Geography, client: Client) 
     ("params", "field", "message"),
     [
         ({"q": "arra", "level": "canton"}, "level", "Niveau inconnu : canton."),
-        ({}, "q", "Field required"),
-        ({"q": "arra", "limit": 500}, "limit", "less than or equal to 50"),
+        ({}, "q", "Champ obligatoire."),
+        ({"q": "arra", "limit": 500}, "limit", "Doit être inférieur ou égal à 50."),
     ],
 )
 def test_search_refuses_bad_parameters(
