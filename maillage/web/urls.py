@@ -9,6 +9,8 @@ from maillage.organisations.views import notification_list
 from maillage.web import views
 
 app_name = "web"
+# One page for the three password forms: change, ask for a reset link, choose a new one.
+PASSWORD_FORM = "registration/password_form.html"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,6 +27,7 @@ urlpatterns = [
     path(
         "compte/mot-de-passe/",
         auth_views.PasswordChangeView.as_view(
+            template_name=PASSWORD_FORM,
             success_url=reverse_lazy("web:account"),
             extra_context={"title": _("Changer de mot de passe")},
         ),
@@ -33,6 +36,7 @@ urlpatterns = [
     path(
         "mot-de-passe-oublie/",
         auth_views.PasswordResetView.as_view(
+            template_name=PASSWORD_FORM,
             success_url=reverse_lazy("web:password_reset_done"),
             extra_context={"title": _("Mot de passe oublié")},
         ),
@@ -46,6 +50,7 @@ urlpatterns = [
     path(
         "mot-de-passe/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
+            template_name=PASSWORD_FORM,
             success_url=reverse_lazy("web:password_reset_complete"),
             extra_context={"title": _("Choisir votre mot de passe")},
         ),

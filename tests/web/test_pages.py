@@ -98,3 +98,35 @@ def test_account_lists_memberships_and_saves_profile(client: Client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.get_full_name() == "Léa Martin"
+
+
+def test_forgotten_password_sends_a_link_that_sets_a_new_password(client: Client, mailoutbox):
+    user = UserFactory(email="lea@example.org")
+    response = client.post(reverse("web:password_reset"), {"email": "lea@example.org"})
+    assert response.status_code == 302
+    [message] = mailoutbox
+    link = next(line for line in message.body.splitlines() if "/mot-de-passe/" in line)
+    path = link.split("testserver", 1)[1]
+
+    response = client.get(path, follow=True)
+    assert "Choisir votre mot de passe" in response.content.decode()
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {
+            "new_password1": "une phrase de passe solide",
+            "new_password2": "une phrase de passe solide",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("une phrase de passe solide")
+
+
+def test_password_change_refuses_a_short_password_in_french(client: Client):
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("web:password_change"),
+        {"old_password": PASSWORD, "new_password1": "court", "new_password2": "court"},
+    )
+    assert response.status_code == 200
+    assert "Ce mot de passe est trop court" in response.content.decode()
