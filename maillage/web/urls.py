@@ -10,7 +10,7 @@ from maillage.web import views
 
 app_name = "web"
 # One page for the three password forms: change, ask for a reset link, choose a new one.
-PASSWORD_FORM = "registration/password_form.html"
+ACCOUNT_FORM_TEMPLATE = "registration/password_form.html"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,7 +27,7 @@ urlpatterns = [
     path(
         "compte/mot-de-passe/",
         auth_views.PasswordChangeView.as_view(
-            template_name=PASSWORD_FORM,
+            template_name=ACCOUNT_FORM_TEMPLATE,
             success_url=reverse_lazy("web:account"),
             extra_context={"title": _("Changer de mot de passe")},
         ),
@@ -36,7 +36,7 @@ urlpatterns = [
     path(
         "mot-de-passe-oublie/",
         auth_views.PasswordResetView.as_view(
-            template_name=PASSWORD_FORM,
+            template_name=ACCOUNT_FORM_TEMPLATE,
             success_url=reverse_lazy("web:password_reset_done"),
             extra_context={"title": _("Mot de passe oublié")},
         ),
@@ -50,7 +50,7 @@ urlpatterns = [
     path(
         "mot-de-passe/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name=PASSWORD_FORM,
+            template_name=ACCOUNT_FORM_TEMPLATE,
             success_url=reverse_lazy("web:password_reset_complete"),
             extra_context={"title": _("Choisir votre mot de passe")},
         ),

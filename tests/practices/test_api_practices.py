@@ -104,12 +104,12 @@ def test_list_is_paginated_in_bounded_queries(client: Client, django_assert_max_
     for index in range(7):
         published_practice(title=f"Atelier collectif {index}")
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         body = client.get(URL, {"per_page": 3, "page": 3, "sort": "date"}).json()
 
     assert (body["total"], body["page"], body["per_page"]) == (7, 3, 3)
     assert len(body["items"]) == 1
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         assert len(client.get(URL, {"per_page": 100}).json()["items"]) == 7
 
 

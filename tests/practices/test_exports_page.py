@@ -27,7 +27,7 @@ def test_page_explains_licence_and_schema_and_links_every_file(
     published_practice()
     PracticeFactory()
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(1):
         response = client.get("/pratiques/telecharger/")
 
     assert response.status_code == 200

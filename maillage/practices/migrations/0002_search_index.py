@@ -11,8 +11,12 @@ SQLITE_FORWARD = [
         title, summary, body, title_words, tokenize = 'unicode61 remove_diacritics 2'
     )""",
     # Deleting a document (cascade from its sheet, flush, reindex) deletes its full text.
+    # It also changes the token of the facet bitmaps (maillage/practices/search/bitmaps.py).
     """CREATE TRIGGER practices_search_fts_delete AFTER DELETE ON practices_searchdocument
-    BEGIN DELETE FROM practices_search_fts WHERE rowid = old.practice_id; END""",
+    BEGIN
+        DELETE FROM practices_search_fts WHERE rowid = old.practice_id;
+        UPDATE practices_searchindexstate SET token = lower(hex(randomblob(16)));
+    END""",
 ]
 SQLITE_BACKWARD = [
     "DROP TRIGGER IF EXISTS practices_search_fts_delete",
@@ -37,8 +41,18 @@ POSTGRESQL_FORWARD = [
     "CREATE INDEX search_document_vector ON practices_searchdocument USING gin (search_vector)",
     """CREATE INDEX search_document_title_words ON practices_searchdocument
     USING gin (to_tsvector('simple', title_words))""",
+    # Deleting documents (cascade from their sheets) changes the token of the facet bitmaps.
+    """CREATE FUNCTION practices_search_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE practices_searchindexstate SET token = md5(random()::text || clock_timestamp()::text);
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER practices_search_changed AFTER DELETE ON practices_searchdocument
+    FOR EACH STATEMENT EXECUTE FUNCTION practices_search_changed()""",
 ]
 POSTGRESQL_BACKWARD = [
+    "DROP TRIGGER IF EXISTS practices_search_changed ON practices_searchdocument",
+    "DROP FUNCTION IF EXISTS practices_search_changed()",
     "DROP INDEX IF EXISTS search_document_title_words",
     "DROP INDEX IF EXISTS search_document_vector",
     "ALTER TABLE practices_searchdocument DROP COLUMN IF EXISTS search_vector",
@@ -129,6 +143,18 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
+        ),
+        migrations.CreateModel(
+            name="SearchIndexState",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32)),
+            ],
         ),
         migrations.RunPython(create_fulltext, drop_fulltext),
     ]

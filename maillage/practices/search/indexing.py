@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
 from maillage.practices.models import Practice, Status
-from maillage.practices.search import backends
+from maillage.practices.search import backends, bitmaps
 from maillage.practices.search.backends.base import DOCUMENTS, FACETS
 from maillage.practices.search.documents import IndexDocument, build_document
 from maillage.practices.search.facets import isic_ancestors
@@ -33,8 +33,10 @@ _encoder = DjangoJSONEncoder()
 
 
 def _delete(practice_ids: Sequence[int]) -> None:
-    # On SQLite a trigger on the documents table empties the FTS5 rows.
+    # On SQLite a trigger on the documents table empties the FTS5 rows. (Triggers also change
+    # the token when a deleted sheet takes its document away; here the indexer says so itself.)
     placeholders = ", ".join(["%s"] * len(practice_ids))
+    bitmaps.touch()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FACETS} WHERE document_id IN ({placeholders})", practice_ids)
         cursor.execute(
@@ -127,6 +129,7 @@ def index_rows(rows: Iterable[tuple[int, dict[str, Any], Any]]) -> int:
 def reindex_all() -> int:
     """Rebuild the whole index from the published revisions, in one transaction."""
     with transaction.atomic():
+        bitmaps.touch()
         backends.current().clear_fulltext()
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FACETS}")

@@ -47,3 +47,14 @@ class SearchFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"
+
+
+class SearchIndexState(models.Model):
+    """A single row whose token changes with every write to the index, in the same
+    transaction: each process compares it with the token of its facet bitmaps (`bitmaps.py`)
+    to know whether they are still those of the index."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

@@ -1,22 +1,25 @@
 """Answering a search: the matching set (full text AND facet filters), its size, the facet
 counts over it, one page of hits in the order asked, and their snippets.
 
-Every step reads an index: the backend's full-text index for the words, `search_facet_lookup`
-for the filters, the (document, facet, value) key for the counts, and the published date index
-for a search without words. A constant number of queries, whatever the number of results."""
+The words go to the backend's full-text index, which gives the matching ids; the size and
+every facet count then come from the facet bitmaps (`bitmaps.py`); only the page of hits is
+asked again of the database, sorted by relevance or date. Six queries, whatever the number of
+results or filters."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import reduce
+from operator import and_, or_
 
 from django.db import connection
 
-from maillage.practices.search import backends
+from maillage.practices.search import backends, bitmaps
 from maillage.practices.search.backends.base import DOCUMENTS, FACETS, Fragment
 from maillage.practices.search.facets import FACETS as FACET_LABELS
 from maillage.practices.search.facets import labels
 from maillage.practices.search.hits import hits
-from maillage.practices.search.query import FacetValue, SearchQuery, SearchResult, parse
+from maillage.practices.search.query import Clause, FacetValue, SearchQuery, SearchResult, parse
 
 MAX_PER_PAGE = 100
 
@@ -54,33 +57,26 @@ def _rows(fragment: Fragment) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _counts(within: Fragment | None, only: str | None = None) -> list[tuple[str, str, int]]:
-    sql, params = f"SELECT facet, value, COUNT(*) FROM {FACETS}", []
-    conditions = []
-    if within is not None:
-        conditions.append(f"document_id IN ({within[0]})")
-        params += within[1]
-    if only is not None:
-        conditions.append("facet = %s")
-        params.append(only)
-    if conditions:
-        sql += " WHERE " + " AND ".join(conditions)
-    return _rows((f"{sql} GROUP BY facet, value", params))
+def _matching(clauses: Sequence[Clause], index: bitmaps.Bitmaps) -> int:
+    if not clauses:
+        return index.everything
+    sql, params = backends.current().matching(clauses)
+    ids = backends.current().id_list("id")
+    return bitmaps.from_id_list(_rows((f"SELECT {ids} FROM ({sql}) AS found", params))[0][0])
 
 
-def _facets(text: Fragment | None, filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
-    """Counts over the result set, except that a facet with chosen values is counted without
-    its own filter (« disjunctive » counts): one sees how many more each other value would add."""
-    everything = [text] if text else []
-    rows = _counts(_intersection(everything + [_filter(f, v) for f, v in filters.items()]))
-    counts = {(facet, value): n for facet, value, n in rows if facet not in filters}
-    for facet in filters:
-        others = [_filter(f, v) for f, v in filters.items() if f != facet]
-        counts.update(
-            ((f, value), n) for f, value, n in _counts(_intersection(everything + others), facet)
-        )
-    for facet, values in filters.items():
-        for value in values:
+def _facets(
+    index: bitmaps.Bitmaps, matching: int, chosen: dict[str, int], filters: dict[str, list[str]]
+) -> dict[str, list[FacetValue]]:
+    """Counts over the results, except that a facet with chosen values is counted without its
+    own filter (« disjunctive » counts): one sees what choosing another value would add."""
+    counts: dict[tuple[str, str], int] = {}
+    for facet in FACET_LABELS:
+        within = reduce(and_, (mask for f, mask in chosen.items() if f != facet), matching)
+        for value, bitmap in index.values.get(facet, {}).items():
+            if count := (bitmap & within).bit_count():
+                counts[(facet, value)] = count
+        for value in filters.get(facet, ()):
             counts.setdefault((facet, value), 0)
     names = labels(counts)
     facets: dict[str, list[FacetValue]] = {facet: [] for facet in FACET_LABELS}
@@ -93,39 +89,39 @@ def _facets(text: Fragment | None, filters: dict[str, list[str]]) -> dict[str, l
 
 
 def _page_ids(
-    query: SearchQuery, clauses: list, matching: Fragment | None, filtered: Fragment | None
+    query: SearchQuery, clauses: Sequence[Clause], filters: dict[str, list[str]]
 ) -> list[int]:
     per_page = min(max(query.per_page, 1), MAX_PER_PAGE)
     offset = (max(query.page, 1) - 1) * per_page
+    filtered = _intersection([_filter(f, v) for f, v in filters.items()])
     if clauses and query.sort != "date":
-        fragment = backends.current().ranked(clauses, filtered, per_page, offset)
-    else:
-        within = _intersection([p for p in (matching, filtered) if p])
-        sql, params = f"SELECT practice_id FROM {DOCUMENTS}", []
-        if within is not None:
-            sql += f" WHERE practice_id IN ({within[0]})"
-            params = within[1]
-        sql += " ORDER BY published_at DESC, practice_id DESC LIMIT %s OFFSET %s"
-        fragment = (sql, [*params, per_page, offset])
-    return [row[0] for row in _rows(fragment)]
+        return [
+            row[0] for row in _rows(backends.current().ranked(clauses, filtered, per_page, offset))
+        ]
+    parts = [backends.current().matching(clauses)] if clauses else []
+    within = _intersection(parts + ([filtered] if filtered else []))
+    sql, params = f"SELECT practice_id FROM {DOCUMENTS}", []
+    if within is not None:
+        sql += f" WHERE practice_id IN ({within[0]})"
+        params = within[1]
+    sql += " ORDER BY published_at DESC, practice_id DESC LIMIT %s OFFSET %s"
+    return [row[0] for row in _rows((sql, [*params, per_page, offset]))]
 
 
 def search_practices(query: SearchQuery) -> SearchResult:
     clauses = [clause for clause in parse(query.text) if clause.stems]
     filters = clean_filters(query.filters)
-    matching = backends.current().matching(clauses) if clauses else None
-    filtered = _intersection([_filter(f, v) for f, v in filters.items()])
-    everything = _intersection([p for p in (matching, filtered) if p])
-    total_sql = (
-        f"SELECT COUNT(*) FROM ({everything[0]}) AS found"
-        if everything
-        else f"SELECT COUNT(*) FROM {DOCUMENTS}"
-    )
-    total = _rows((total_sql, everything[1] if everything else []))[0][0]
-    ids = _page_ids(query, clauses, matching, filtered) if total else []
+    index = bitmaps.current()
+    matching = _matching(clauses, index)
+    chosen = {
+        facet: reduce(or_, (index.values.get(facet, {}).get(v, 0) for v in values), 0)
+        for facet, values in filters.items()
+    }
+    total = reduce(and_, chosen.values(), matching).bit_count()
+    ids = _page_ids(query, clauses, filters) if total else []
     return SearchResult(
         total=total,
         hits=hits(ids, clauses),
-        facets=_facets(matching, filters),
+        facets=_facets(index, matching, chosen, filters),
         query=query,
     )

@@ -17,6 +17,9 @@ Fragment = tuple[str, list[Any]]
 
 
 class Backend(Protocol):
+    def id_list(self, column: str) -> str:
+        """SQL aggregate of a column of ids into one comma-separated string."""
+
     def matching(self, clauses: Sequence[Clause]) -> Fragment:
         """SELECT of the ids (column `id`) of the documents that match every clause."""
 

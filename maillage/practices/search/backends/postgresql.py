@@ -33,6 +33,9 @@ def tsquery(clauses: Sequence[Clause]) -> str:
 
 
 class PostgresqlBackend:
+    def id_list(self, column: str) -> str:
+        return f"string_agg({column}::text, ',')"
+
     def matching(self, clauses: Sequence[Clause]) -> Fragment:
         return (
             f"SELECT practice_id AS id FROM {DOCUMENTS} WHERE search_vector @@ {QUERY}",

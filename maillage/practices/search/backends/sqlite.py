@@ -37,6 +37,9 @@ def expression(clauses: Sequence[Clause]) -> str:
 
 
 class SqliteBackend:
+    def id_list(self, column: str) -> str:
+        return f"group_concat({column})"
+
     def matching(self, clauses: Sequence[Clause]) -> Fragment:
         return f"SELECT rowid AS id FROM {FTS} WHERE {FTS} MATCH %s", [expression(clauses)]
 
