@@ -39,7 +39,9 @@ def _field_path(location: tuple[object, ...]) -> str:
 def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_field_path(tuple(error.get("loc", ()))), []).append(french_message(error))
+        errors.setdefault(_field_path(tuple(error.get("loc", ()))), []).append(
+            french_message(error)
+        )
     return api.create_response(
         request, {"detail": "Données invalides.", "errors": errors}, status=422
     )

@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
+from maillage.api_errors import ErrorOut
 from maillage.organisations import operations
 from maillage.organisations.models import Organisation, OrganisationKind, User
 from maillage.organisations.tokens import TokenAuth
@@ -52,11 +53,6 @@ class OrganisationIn(Schema):
 class OrganisationFilter(Schema):
     kind: OrganisationKind | None = Field(None, description="Type d'organisation")
     q: str | None = Field(None, description="Partie du nom")
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 def _organisations() -> object:

@@ -12,6 +12,7 @@ from ninja import Field, PatchDict, Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import create_model
 
+from maillage.api_errors import ErrorOut
 from maillage.organisations.models import User
 from maillage.organisations.tokens import TokenAuth
 from maillage.practices import access, operations, references
@@ -32,7 +33,6 @@ from maillage.practices.exports import (
 )
 from maillage.practices.models import Practice
 from maillage.practices.search import FACETS, SearchQuery, search_practices
-from maillage.territories.schemas import ErrorOut
 
 router = Router(tags=["Pratiques inspirantes"])
 WRITE_AUTH = [TokenAuth(), django_auth]

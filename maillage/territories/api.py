@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
+from maillage.api_errors import ErrorOut
 from maillage.territories.models import Level, Territory
-from maillage.territories.schemas import LEVELS_DOC, ErrorOut, TerritoryDetail, TerritoryOut
+from maillage.territories.schemas import LEVELS_DOC, TerritoryDetail, TerritoryOut
 from maillage.territories.search import search_territories
 
 router = Router(tags=["territoires"])

@@ -45,8 +45,3 @@ class TerritoryDetail(TerritoryOut):
     communes_count: int | None = Field(
         description="Nombre de communes comprises (sauf pour une commune ou un arrondissement)"
     )
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] | None = None

@@ -156,5 +156,10 @@ class Migration(migrations.Migration):
                 ("token", models.CharField(max_length=32)),
             ],
         ),
+        # The row whose token every write to the index changes (search/bitmaps.py).
+        migrations.RunSQL(
+            "INSERT INTO practices_searchindexstate (token) VALUES ('initial')",
+            migrations.RunSQL.noop,
+        ),
         migrations.RunPython(create_fulltext, drop_fulltext),
     ]
