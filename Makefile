@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP_PY := $(VENV)/.installed
 STAMP_NPM := node_modules/.installed
 
-.PHONY: run setup install test lint format test-postgres test-browser benchmarks clean
+.PHONY: run setup install test lint format messages test-postgres test-browser benchmarks clean
 
 run: setup
 	$(BIN)/maillage runserver $(HOST):$(PORT)
@@ -27,6 +27,13 @@ $(STAMP_PY): pyproject.toml
 $(STAMP_NPM): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+
+# French is the source language: the catalogue copies each msgid (msgen, from gettext) so that
+# French plural rules apply. Run after adding or changing strings; commit the .po and .mo.
+messages: $(STAMP_PY)
+	cd maillage && ../$(BIN)/maillage makemessages -l fr --no-obsolete --no-location
+	msgen maillage/locale/fr/LC_MESSAGES/django.po -o maillage/locale/fr/LC_MESSAGES/django.po
+	cd maillage && ../$(BIN)/maillage compilemessages
 
 lint: $(STAMP_PY)
 	$(BIN)/ruff check .

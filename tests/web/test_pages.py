@@ -130,3 +130,8 @@ def test_password_change_refuses_a_short_password_in_french(client: Client):
     )
     assert response.status_code == 200
     assert "Ce mot de passe est trop court" in response.content.decode()
+
+
+def test_counts_follow_the_french_plural_rule(client: Client):
+    response = client.get(reverse("organisations:list"))
+    assert "0 organisation<" in response.content.decode().replace("\n", "<")
