@@ -11,7 +11,7 @@ API = "/api/v1/territories"
 
 
 def test_search_returns_the_picker_results(
-    geography: Geography, client: Client, urlconf_loaded: None, django_assert_num_queries: Any
+    geography: Geography, client: Client, django_assert_num_queries: Any
 ) -> None:
     with django_assert_num_queries(2):
         response = client.get(API, {"q": "arra", "limit": 10})
@@ -60,7 +60,7 @@ def test_search_refuses_bad_parameters(
 
 
 def test_detail_gives_the_parents(
-    geography: Geography, client: Client, urlconf_loaded: None, django_assert_num_queries: Any
+    geography: Geography, client: Client, django_assert_num_queries: Any
 ) -> None:
     with django_assert_num_queries(1):
         response = client.get(f"{API}/commune/62041")

@@ -70,7 +70,7 @@ def test_suggestions_respect_levels(geography: Geography, client: Client) -> Non
 
 
 def test_commune_page_shows_its_facts_and_parents(
-    geography: Geography, client: Client, urlconf_loaded: None, django_assert_num_queries: Any
+    geography: Geography, client: Client, django_assert_num_queries: Any
 ) -> None:
     bassin = CustomTerritoryFactory(name="Bassin d'Arras", communes=[geography.arras])
 
@@ -88,7 +88,7 @@ def test_commune_page_shows_its_facts_and_parents(
 
 
 def test_departement_page_lists_its_communes_by_page(
-    geography: Geography, client: Client, urlconf_loaded: None, django_assert_num_queries: Any
+    geography: Geography, client: Client, django_assert_num_queries: Any
 ) -> None:
     CommuneFactory.create_batch(
         60, departement=geography.pas_de_calais, region=geography.hauts_de_france
