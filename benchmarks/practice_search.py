@@ -13,14 +13,19 @@ as `reindex_all`, timed. Then it times the same queries (1 to 3 words, a third w
 filter) through `search_practices` with facet counts, through a naive `icontains` baseline
 (count and first page, no facets), and through tantivy (pip install -e ".[bench]") over the
 same analysed texts with the same facet counts, and prints p50/p95/max and the ratios.
+
+The throwaway database is removed at the end, unless --reuse: then it is kept, and a later run
+with --reuse and the same --practices skips writing the corpus (it still re-indexes).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -43,10 +48,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--skip-tantivy", action="store_true")
+    parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="garder la base d'un essai précédent de même taille (corpus non régénéré)",
+        help="réutiliser et garder la base d'un essai précédent de même taille",
     )
     return parser.parse_args()
 
@@ -54,6 +60,8 @@ def arguments() -> argparse.Namespace:
 def throwaway_database(url: str, size: int, reuse: bool) -> None:
     if not url:
         folder = Path(tempfile.gettempdir()) if reuse else Path(tempfile.mkdtemp())
+        if not reuse:
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
         path = folder / f"maillage-bench-practices-{size}.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
         return
@@ -64,7 +72,18 @@ def throwaway_database(url: str, size: int, reuse: bool) -> None:
         if not (reuse and exists.fetchone()):
             admin.execute("DROP DATABASE IF EXISTS maillage_bench")
             admin.execute("CREATE DATABASE maillage_bench")
+    if not reuse:
+        atexit.register(drop_database, url)
     os.environ["DATABASE_URL"] = re.sub(r"/[^/]*$", "/maillage_bench", url)
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS maillage_bench")
 
 
 ARGS = arguments()
@@ -317,7 +336,9 @@ def tantivy_runner(count: int) -> Callable[[SearchQuery], object] | None:
     builder.add_text_field("facets", tokenizer_name="raw", fast=True)
     builder.add_integer_field("id", stored=True, fast=True)
     schema = builder.build()
-    index = tantivy.Index(schema, path=tempfile.mkdtemp(prefix="maillage-tantivy-"))
+    folder = tempfile.mkdtemp(prefix="maillage-tantivy-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    index = tantivy.Index(schema, path=folder)
     writer = index.writer(heap_size=256_000_000)
     ancestors = isic_ancestors()
     started = time.perf_counter()
@@ -408,8 +429,9 @@ def main() -> None:
     browse = [SearchQuery(), *(SearchQuery(filters=q.filters) for q in asked if q.filters)]
     summary("Maillage, sans mots (accueil, filtres)", timings(search_practices, browse))
     mine = summary("Maillage (search_practices + facettes)", timings(search_practices, asked))
-    slow = summary("naïf (icontains, sans facettes)", timings(naive, asked))
-    print(f"Rapport des p95 naïf / Maillage : {slow / mine:.1f}×")
+    if not ARGS.skip_naive:
+        slow = summary("naïf (icontains, sans facettes)", timings(naive, asked))
+        print(f"Rapport des p95 naïf / Maillage : {slow / mine:.1f}×")
     if not ARGS.skip_tantivy and (run := tantivy_runner(ARGS.practices)):
         fast = summary("tantivy (BM25 + facettes)", timings(run, asked))
         print(f"Rapport des p95 Maillage / tantivy : {mine / fast:.1f}×")

@@ -10,8 +10,9 @@ import re
 import unicodedata
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-# Ligatures that Unicode decomposition keeps whole.
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+# Ligatures that Unicode decomposition keeps whole, and typographic apostrophes, which the ASCII
+# step would otherwise delete and glue the words together (« d’Ornon » → « dornon »).
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": " ", "‘": " ", "ʼ": " "})
 # People write « St-Omer » and « Ste-Catherine »; the official names spell them out.
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 

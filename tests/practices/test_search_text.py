@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.practices.search import SearchQuery, search_practices, suggest
+from maillage.practices.search import SearchQuery, search_practices, searching, suggest
 from tests.practices.factories import indexed_practice
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,23 @@ def test_suggest_offers_titles_whose_words_start_with_what_is_typed():
     assert suggest("parc") == ["Parcours confiance"]
     assert len(suggest("pa")) == 3
     assert suggest("p") == []
+
+
+@pytest.mark.parametrize("few", [1000, 0], ids=["ranked at once", "ranked in two tiers"])
+def test_pages_by_relevance_list_every_match_once_in_order(few, monkeypatch):
+    monkeypatch.setattr(searching, "FEW", few)
+    expected = [
+        indexed_practice(title="Épicerie solidaire", summary="Des paniers.").pk,
+        indexed_practice(title="Atelier", summary="Une épicerie sociale.").pk,
+        indexed_practice(title="Cuisine", summary="Des repas.", description="Une épicerie.").pk,
+        indexed_practice(
+            title="Jardin", summary="Des légumes.", description="Vendus à l'épicerie."
+        ).pk,
+    ]
+    pages = [
+        search_practices(SearchQuery("epicerie", per_page=1, page=n)).hits for n in range(1, 6)
+    ]
+
+    assert sorted(hit.practice_id for page in pages for hit in page) == sorted(expected)
+    assert [len(page) for page in pages] == [1, 1, 1, 1, 0]
+    assert [pages[0][0].practice_id, pages[1][0].practice_id] == expected[:2]

@@ -21,6 +21,7 @@ def names(query: str, **options: Any) -> list[str]:
     [
         ("Saint-Étienne-du-Rouvray", "saint etienne du rouvray"),
         ("L'Haÿ-les-Roses", "l hay les roses"),
+        ("Villenave-d’Ornon", "villenave d ornon"),
         ("  ŒUILLY ", "oeuilly"),
         ("2A004", "2a004"),
     ],

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from maillage.practices.models import Practice, Status
 from maillage.practices.search import backends, bitmaps
-from maillage.practices.search.backends.base import DOCUMENTS, FACETS
+from maillage.practices.search.backends.base import DOCUMENTS, FACETS, placeholders
 from maillage.practices.search.documents import IndexDocument, build_document
 from maillage.practices.search.facets import isic_ancestors
 
@@ -33,15 +33,14 @@ _encoder = DjangoJSONEncoder()
 
 
 def _delete(practice_ids: Sequence[int]) -> None:
-    # On SQLite a trigger on the documents table empties the FTS5 rows. (Triggers also change
-    # the token when a deleted sheet takes its document away; here the indexer says so itself.)
-    placeholders = ", ".join(["%s"] * len(practice_ids))
+    # (Triggers on the documents change the token when a deleted sheet takes its document
+    # away; here the indexer says so itself.)
+    marks = placeholders(len(practice_ids))
     bitmaps.touch()
+    backends.current().delete_fulltext(practice_ids)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FACETS} WHERE document_id IN ({placeholders})", practice_ids)
-        cursor.execute(
-            f"DELETE FROM {DOCUMENTS} WHERE practice_id IN ({placeholders})", practice_ids
-        )
+        cursor.execute(f"DELETE FROM {FACETS} WHERE document_id IN ({marks})", practice_ids)
+        cursor.execute(f"DELETE FROM {DOCUMENTS} WHERE practice_id IN ({marks})", practice_ids)
 
 
 def store(documents: Sequence[IndexDocument]) -> None:

@@ -1,5 +1,6 @@
-"""« Pratiques similaires »: sheets that share the key words of a sheet's title and summary,
-re-ordered by how many facet values (forms, themes, publics, territory, period…) they share."""
+"""« Pratiques similaires »: sheets whose title and summary share the key words of a sheet's
+title and summary, re-ordered by how many facet values (forms, themes, publics, territory,
+period…) they share."""
 
 from __future__ import annotations
 
@@ -9,18 +10,19 @@ from django.db import connection
 
 from maillage.practices.search import backends
 from maillage.practices.search.analysis import terms
-from maillage.practices.search.backends.base import FACETS
+from maillage.practices.search.backends.base import FACETS, placeholders
 from maillage.practices.search.hits import hits
 from maillage.practices.search.models import SearchDocument
 from maillage.practices.search.query import Hit
 
 CANDIDATES = 30
-KEY_WORDS = 12
+# Few words, the longest first (the rarer, as a rule): each one read is a list of sheets.
+KEY_WORDS = 6
 
 
 def _key_words(document: SearchDocument) -> list[str]:
     """The title's words, then the summary's most frequent ones: what the sheet is about."""
-    title = list(dict.fromkeys(terms(document.title)))
+    title = sorted(set(terms(document.title)), key=lambda word: (-len(word), word))
     frequent = [word for word, _ in Counter(terms(document.summary)).most_common() if len(word) > 3]
     return list(dict.fromkeys(title + frequent))[:KEY_WORDS]
 
@@ -34,11 +36,11 @@ def similar_practices(practice_id: int, limit: int = 5) -> list[Hit]:
         candidates = [row[0] for row in cursor.fetchall()]
         if not candidates:
             return []
-        placeholders = ", ".join(["%s"] * len(candidates))
+        marks = placeholders(len(candidates))
         cursor.execute(
             f"SELECT f.document_id, COUNT(*) FROM {FACETS} f JOIN {FACETS} mine "
             f"ON mine.facet = f.facet AND mine.value = f.value AND mine.document_id = %s "
-            f"WHERE f.document_id IN ({placeholders}) GROUP BY f.document_id",
+            f"WHERE f.document_id IN ({marks}) GROUP BY f.document_id",
             [practice_id, *candidates],
         )
         shared = dict(cursor.fetchall())

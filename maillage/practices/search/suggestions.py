@@ -1,5 +1,6 @@
 """Titles for search-as-you-type: every word typed must start a word of the title, accents and
-case aside (« parentalite ile » suggests « L'île aux parents : la parentalité… »)."""
+case aside (« parentalite ile » suggests « L'île aux parents : la parentalité… »), the most
+recently published first."""
 
 from __future__ import annotations
 

@@ -16,23 +16,43 @@ FACETS = "practices_searchfacet"
 Fragment = tuple[str, list[Any]]
 
 
+def placeholders(count: int) -> str:
+    """« %s, %s, … »: one parameter per value of an IN list."""
+    return ", ".join(["%s"] * count)
+
+
 class Backend(Protocol):
     def id_list(self, column: str) -> str:
-        """SQL aggregate of a column of ids into one comma-separated string."""
+        """SQL aggregate of a column of ids into one string, each id as 8 hexadecimal digits."""
 
-    def matching(self, clauses: Sequence[Clause]) -> Fragment:
-        """SELECT of the ids (column `id`) of the documents that match every clause."""
+    def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
+        """SELECT of one value: the ids of the documents that match every clause, aggregated
+        as `id_list` does."""
+
+    def matching(self, clauses: Sequence[Clause], *, head: bool = False) -> Fragment:
+        """SELECT of the ids (column `id`) of the documents that match every clause (in their
+        title and summary only, with `head`)."""
 
     def ranked(
-        self, clauses: Sequence[Clause], within: Fragment | None, limit: int, offset: int
+        self,
+        clauses: Sequence[Clause],
+        within: Fragment | None,
+        limit: int,
+        offset: int,
+        *,
+        head: bool | None,
     ) -> Fragment:
-        """SELECT of the ids of the matching documents, best first, among `within`'s ids."""
+        """SELECT of the ids of the matching documents, best first, among `within` (a SELECT
+        of ids, or a list of placeholders): with `head` True, those whose title and summary
+        hold every clause; False, the others; None, all of them."""
 
     def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
-        """SELECT of the ids of the documents that share most of these words, best first."""
+        """SELECT of the ids of the documents whose title and summary share most of these
+        words, best first."""
 
     def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:
-        """SELECT of the titles whose folded words are `words` (the last one maybe begun)."""
+        """SELECT of the titles whose folded words are `words` (the last one maybe begun),
+        newest first."""
 
     def insert_rows(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
@@ -41,6 +61,9 @@ class Backend(Protocol):
 
     def clear_fulltext(self) -> None:
         """Empty the full-text index, before all documents are deleted and written again."""
+
+    def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
+        """Take documents out of the full-text index, before their rows are deleted."""
 
     def write_fulltext(self, documents: Sequence[IndexDocument]) -> None:
         """Index the text of documents just inserted into `practices_searchdocument`."""

@@ -1,7 +1,8 @@
-"""PostgreSQL text search. The migration creates the `maillage_french` configuration (the
-`french` Snowball stemmer after the `unaccent` dictionary) and a generated `search_vector`
-column (title A, summary B, body C) with a GIN index, so the database analyses the text itself
-and the index can never disagree with the row."""
+"""PostgreSQL text search. The migrations create the `maillage_french` configuration (the
+`french` Snowball stemmer after the `unaccent` dictionary) and the narrow table
+`practices_searchvector` (see `SearchVector`): `search_vector` (title A, summary B, body C) and
+`head_vector` (title and summary), each with a GIN index. The database analyses the text
+itself, from the document row, in the statement that writes the document's vectors."""
 
 from __future__ import annotations
 
@@ -10,14 +11,22 @@ from typing import Any
 
 from django.db import connection
 
-from maillage.practices.search.backends.base import DOCUMENTS, Fragment
+from maillage.practices.search.backends.base import DOCUMENTS, Fragment, placeholders
 from maillage.practices.search.documents import IndexDocument
 from maillage.practices.search.query import Clause
 
+VECTORS = "practices_searchvector"
 QUERY = "to_tsquery('public.maillage_french', %s)"
-# ts_rank_cd weights, in the order {D, C, B, A}: body 0.1, summary 0.4, title 1.0.
-RANK = "ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', search_vector, query)"
 TITLE_WORDS = "to_tsvector('simple', title_words)"
+
+
+def _vector(weight: str, column: str) -> str:
+    return f"setweight(to_tsvector('public.maillage_french', {column}), '{weight}')"
+
+
+def rank(vector: str) -> str:
+    # ts_rank_cd weights, in the order {D, C, B, A}: body 0.1, summary 0.4, title 1.0.
+    return f"ts_rank_cd('{{0.1, 0.1, 0.4, 1.0}}', {vector}, query)"
 
 
 def tsquery(clauses: Sequence[Clause]) -> str:
@@ -34,29 +43,44 @@ def tsquery(clauses: Sequence[Clause]) -> str:
 
 class PostgresqlBackend:
     def id_list(self, column: str) -> str:
-        return f"string_agg({column}::text, ',')"
+        return f"string_agg(lpad(to_hex({column}), 8, '0'), '')"
 
-    def matching(self, clauses: Sequence[Clause]) -> Fragment:
+    def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
+        # The function plans its query without sequential scans (migration 0003 says why).
+        return f"SELECT practices_search_ids({QUERY})", [tsquery(clauses)]
+
+    def matching(self, clauses: Sequence[Clause], *, head: bool = False) -> Fragment:
+        vector = "head_vector" if head else "search_vector"
         return (
-            f"SELECT practice_id AS id FROM {DOCUMENTS} WHERE search_vector @@ {QUERY}",
+            f"SELECT document_id AS id FROM {VECTORS} WHERE {vector} @@ {QUERY}",
             [tsquery(clauses)],
         )
 
     def ranked(
-        self, clauses: Sequence[Clause], within: Fragment | None, limit: int, offset: int
+        self,
+        clauses: Sequence[Clause],
+        within: Fragment | None,
+        limit: int,
+        offset: int,
+        *,
+        head: bool | None,
     ) -> Fragment:
-        sql = f"SELECT practice_id FROM {DOCUMENTS}, {QUERY} AS query WHERE search_vector @@ query"
+        vector = "head_vector" if head else "search_vector"
+        sql = f"SELECT document_id FROM {VECTORS}, {QUERY} AS query WHERE {vector} @@ query"
+        if head is False:
+            sql += " AND NOT head_vector @@ query"
         params: list[Any] = [tsquery(clauses)]
         if within is not None:
-            sql += f" AND practice_id IN ({within[0]})"
+            sql += f" AND document_id IN ({within[0]})"
             params += within[1]
-        order = f"{RANK} DESC, published_at DESC, practice_id DESC"
+        order = f"{rank(vector)} DESC, document_id DESC"
         return f"{sql} ORDER BY {order} LIMIT %s OFFSET %s", [*params, limit, offset]
 
     def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
         return (
-            f"SELECT practice_id FROM {DOCUMENTS}, to_tsquery('simple', %s) AS query "
-            f"WHERE search_vector @@ query AND practice_id <> %s ORDER BY {RANK} DESC LIMIT %s",
+            f"SELECT document_id FROM {VECTORS}, to_tsquery('simple', %s) AS query "
+            f"WHERE head_vector @@ query AND document_id <> %s "
+            f"ORDER BY {rank('head_vector')} DESC LIMIT %s",
             [" | ".join(f"'{word}'" for word in words), exclude, limit],
         )
 
@@ -66,7 +90,7 @@ class PostgresqlBackend:
             terms[-1] += ":*"
         return (
             f"SELECT title FROM {DOCUMENTS} WHERE {TITLE_WORDS} @@ to_tsquery('simple', %s) "
-            f"ORDER BY length(title), practice_id DESC LIMIT %s",
+            f"ORDER BY practice_id DESC LIMIT %s",
             [" & ".join(terms), limit],
         )
 
@@ -81,7 +105,24 @@ class PostgresqlBackend:
                 copy.write_row(row)
 
     def clear_fulltext(self) -> None:
-        """Nothing to do: `search_vector` goes with its row."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {VECTORS}")
+
+    def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {VECTORS} WHERE document_id IN ({placeholders(len(practice_ids))})",
+                practice_ids,
+            )
 
     def write_fulltext(self, documents: Sequence[IndexDocument]) -> None:
-        """Nothing to do: `search_vector` is generated from the row."""
+        ids = [doc.practice_id for doc in documents]
+        whole = f"{_vector('A', 'title')} || {_vector('B', 'summary')}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {VECTORS} (document_id, search_vector, head_vector) "
+                f"SELECT practice_id, head || {_vector('C', 'body')}, head "
+                f"FROM {DOCUMENTS}, LATERAL (SELECT {whole} AS head) AS h "
+                f"WHERE practice_id = ANY(%s)",
+                [ids],
+            )

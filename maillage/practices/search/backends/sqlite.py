@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import connection
 
-from maillage.practices.search.backends.base import DOCUMENTS, Fragment
+from maillage.practices.search.backends.base import DOCUMENTS, Fragment, placeholders
 from maillage.practices.search.documents import IndexDocument
 from maillage.practices.search.query import Clause
 
@@ -23,7 +23,7 @@ def _quoted(term: str) -> str:
     return f'"{term}"'
 
 
-def expression(clauses: Sequence[Clause]) -> str:
+def expression(clauses: Sequence[Clause], columns: str = "title summary body") -> str:
     parts = []
     for clause in clauses:
         stems = clause.stems
@@ -33,21 +33,37 @@ def expression(clauses: Sequence[Clause]) -> str:
             parts.append(_quoted(" ".join(stems)))
         else:
             parts.append(_quoted(stems[0]) + ("*" if clause.prefix else ""))
-    return "{title summary body} : (" + " AND ".join(parts) + ")"
+    return "{" + columns + "} : (" + " AND ".join(parts) + ")"
 
 
 class SqliteBackend:
     def id_list(self, column: str) -> str:
-        return f"group_concat({column})"
+        # %% because it goes into queries run with parameters, which %-format.
+        return f"group_concat(printf('%%08x', {column}), '')"
 
-    def matching(self, clauses: Sequence[Clause]) -> Fragment:
-        return f"SELECT rowid AS id FROM {FTS} WHERE {FTS} MATCH %s", [expression(clauses)]
+    def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
+        sql, params = self.matching(clauses)
+        return f"SELECT {self.id_list('id')} FROM ({sql}) AS found", params
+
+    def matching(self, clauses: Sequence[Clause], *, head: bool = False) -> Fragment:
+        match = expression(clauses, "title summary") if head else expression(clauses)
+        return f"SELECT rowid AS id FROM {FTS} WHERE {FTS} MATCH %s", [match]
 
     def ranked(
-        self, clauses: Sequence[Clause], within: Fragment | None, limit: int, offset: int
+        self,
+        clauses: Sequence[Clause],
+        within: Fragment | None,
+        limit: int,
+        offset: int,
+        *,
+        head: bool | None,
     ) -> Fragment:
+        head_match = expression(clauses, "title summary")
         sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
-        params: list[Any] = [expression(clauses)]
+        params: list[Any] = [head_match if head else expression(clauses)]
+        if head is False:
+            sql += f" AND +rowid NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)"
+            params.append(head_match)
         if within is not None:
             # Unary plus: filter the matches, rather than let FTS5 run the match once per id.
             sql += f" AND +rowid IN ({within[0]})"
@@ -55,7 +71,7 @@ class SqliteBackend:
         return f"{sql} ORDER BY {BM25}, rowid DESC LIMIT %s OFFSET %s", [*params, limit, offset]
 
     def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
-        match = "{title summary body} : (" + " OR ".join(_quoted(w) for w in words) + ")"
+        match = "{title summary} : (" + " OR ".join(_quoted(w) for w in words) + ")"
         return (
             f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s AND rowid <> %s "
             f"ORDER BY {BM25} LIMIT %s",
@@ -66,25 +82,27 @@ class SqliteBackend:
         terms = [_quoted(word) for word in words]
         if last_is_prefix:
             terms[-1] += "*"
+        # Newest first: FTS5 walks its rowids backwards and stops at the limit.
         return (
-            f"SELECT d.title FROM {FTS} JOIN {DOCUMENTS} d ON d.practice_id = {FTS}.rowid "
-            f"WHERE {FTS} MATCH %s ORDER BY length(d.title), d.practice_id DESC LIMIT %s",
+            f"SELECT title FROM {DOCUMENTS} WHERE practice_id IN (SELECT rowid FROM {FTS} "
+            f"WHERE {FTS} MATCH %s ORDER BY rowid DESC LIMIT %s) ORDER BY practice_id DESC",
             ["{title_words} : (" + " AND ".join(terms) + ")", limit],
         )
 
     def insert_rows(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
-        placeholders = ", ".join(["%s"] * len(columns))
+        marks = placeholders(len(columns))
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
-            )
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def clear_fulltext(self) -> None:
         # Emptied in one statement, so the per-row trigger then finds nothing to do.
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS}")
+
+    def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
+        """Nothing to do: the trigger on the documents deletes their full text."""
 
     def write_fulltext(self, documents: Sequence[IndexDocument]) -> None:
         rows = [(doc.practice_id, *doc.analysed(), doc.title_words) for doc in documents]
