@@ -12,24 +12,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.practices.models import Licence, OrganisationRole, Practice
+from maillage.practices.snapshot import SECTION_FIELDS
 
 LICENCE_URLS = {
     Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/deed.fr",
     Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/deed.fr",
     Licence.ETALAB: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
 }
-SECTION_FIELDS = (
-    "objectives",
-    "carriers_and_partners",
-    "description",
-    "feasibility",
-    "means",
-    "results",
-    "pitfalls",
-    "voices",
-    "evaluation",
-    "comments",
-)
 TERM_FIELDS = (
     ("isic_forms", "isic_form"),
     ("methods", "method"),

@@ -15,9 +15,8 @@ from maillage.practices.models import Practice, PracticeOrganisation
 from maillage.referential.models import Term
 from maillage.territories.models import Level, Territory
 
-TEXT_FIELDS = (
-    "title",
-    "summary",
+# The sections of a « fiche action » after its title and summary, in reading order.
+SECTION_FIELDS = (
     "objectives",
     "carriers_and_partners",
     "description",
@@ -29,6 +28,7 @@ TEXT_FIELDS = (
     "evaluation",
     "comments",
 )
+TEXT_FIELDS = ("title", "summary", *SECTION_FIELDS)
 TERM_LIST_FIELDS = ("isic_forms", "methods", "publics", "themes")
 TERM_FIELDS = ("participation_level", "scale")
 

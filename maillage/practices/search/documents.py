@@ -10,21 +10,8 @@ from typing import Any
 
 from maillage.practices.search.analysis import analysed, folded_words
 from maillage.practices.search.facets import facet_values
-
-# The sheet's text after its title and summary, in the order of the sheet.
-BODY_FIELDS = (
-    "objectives",
-    "carriers_and_partners",
-    "description",
-    "feasibility",
-    "means",
-    "results",
-    "pitfalls",
-    "voices",
-    "evaluation",
-    "comments",
-)
-TERM_FIELDS = ("isic_forms", "methods", "publics", "themes")
+from maillage.practices.snapshot import SECTION_FIELDS as BODY_FIELDS
+from maillage.practices.snapshot import TERM_LIST_FIELDS as TERM_FIELDS
 
 
 @dataclass(frozen=True)
