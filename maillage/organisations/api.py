@@ -4,7 +4,7 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
@@ -104,9 +104,9 @@ def _resolve(codes: list[TerritoryCode]) -> list[Territory]:
     auth=[TokenAuth(), django_auth],
     summary="Créer une organisation (coordinateurs, administrateurs nationaux)",
 )
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, object]:
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
     actor: User = request.auth  # type: ignore[attr-defined]
     data = payload.dict()
     data["territories"] = _resolve(payload.territories)
     organisation = operations.create_organisation(actor=actor, **data)
-    return 201, _organisations().get(pk=organisation.pk)  # type: ignore[attr-defined]
+    return Status(201, _organisations().get(pk=organisation.pk))  # type: ignore[attr-defined]
