@@ -90,6 +90,7 @@ ARGS = arguments()
 throwaway_database(ARGS.database_url, ARGS.practices, ARGS.reuse)
 
 import django  # noqa: E402
+from latency import summary, timings  # noqa: E402  (beside this script)
 
 django.setup()
 
@@ -302,26 +303,6 @@ def naive(query: SearchQuery) -> object:
             found = found.filter(themes__code__in=values)
     found = found.distinct()
     return found.count(), list(found.order_by("-published_at")[:20])
-
-
-def timings(run: Callable[[SearchQuery], object], queries: list[SearchQuery]) -> list[float]:
-    for query in queries[:10]:  # warm the caches
-        run(query)
-    measured = []
-    for query in queries:
-        started = time.perf_counter()
-        run(query)
-        measured.append((time.perf_counter() - started) * 1000)
-    return measured
-
-
-def summary(label: str, values: list[float]) -> float:
-    p95 = statistics.quantiles(values, n=100)[94]
-    print(
-        f"  {label:<40} p50 {statistics.median(values):8.2f} ms   p95 {p95:8.2f} ms   "
-        f"max {max(values):8.2f} ms"
-    )
-    return p95
 
 
 def tantivy_runner(count: int) -> Callable[[SearchQuery], object] | None:

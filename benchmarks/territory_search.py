@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import sys
 import tempfile
-import time
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,6 +27,7 @@ os.environ.setdefault(
 )
 
 import django
+from latency import summary, timings
 
 django.setup()
 
@@ -72,26 +70,6 @@ def realistic_queries(count: int, rng: random.Random) -> list[str]:
     return queries
 
 
-def timings(run: Callable[[str], object], queries: list[str]) -> list[float]:
-    for query in queries[:20]:  # warm the caches
-        run(query)
-    measured = []
-    for query in queries:
-        started = time.perf_counter()
-        run(query)
-        measured.append((time.perf_counter() - started) * 1000)
-    return measured
-
-
-def summary(label: str, values: list[float]) -> float:
-    p95 = statistics.quantiles(values, n=100)[94]
-    print(
-        f"  {label:<34} p50 {statistics.median(values):7.2f} ms   p95 {p95:7.2f} ms   "
-        f"max {max(values):7.2f} ms"
-    )
-    return p95
-
-
 def picker(query: str) -> object:
     return search_territories(query, limit=10)
 
@@ -123,8 +101,8 @@ def main() -> None:
     print(f"Plan de la recherche : {plan}")
 
     print("Temps par requête :")
-    fast = summary("sélecteur (search_territories)", timings(picker, queries))
-    slow = summary("naïf (name__icontains)", timings(naive, queries))
+    fast = summary("sélecteur (search_territories)", timings(picker, queries, warm=20))
+    slow = summary("naïf (name__icontains)", timings(naive, queries, warm=20))
     print(f"Rapport des p95 naïf / sélecteur : {slow / fast:.1f}×")
 
 
