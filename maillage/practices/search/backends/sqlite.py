@@ -16,6 +16,11 @@ from maillage.practices.search.query import Clause
 FTS = "practices_search_fts"
 # bm25 weights of the columns title, summary, body, title_words (the last one is for suggestions).
 BM25 = f"bm25({FTS}, 10.0, 4.0, 1.0, 0.0)"
+# Bytes of new terms FTS5 keeps in memory in a transaction before writing them out as a
+# segment (1 MB by default). A full rebuild at 1 MB writes hundreds of small segments and spends
+# half its FTS5 time merging them; 64 MB halves that time. Writes of a sheet or two never come
+# near it, so keeping the setting with the table costs them nothing.
+HASHSIZE = 64 * 1024 * 1024
 
 
 def _quoted(term: str) -> str:
@@ -97,9 +102,19 @@ class SqliteBackend:
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def clear_fulltext(self) -> None:
-        # Emptied in one statement, so the per-row trigger then finds nothing to do.
+        # `DELETE FROM` an FTS5 table goes row by row, tokenizing each row again to take its
+        # terms out of the index: 11 s at 100 000 sheets, a sixth of a full rebuild. Dropping
+        # the table and creating it again from its own definition (as SQLite recorded it) only
+        # frees its pages (3 s), and rolls back with the rebuild's transaction. Done before the
+        # documents are deleted, so the per-row trigger then finds nothing to delete.
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS}")
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS]
+            )
+            (definition,) = cursor.fetchone()
+            cursor.execute(f"DROP TABLE {FTS}")
+            cursor.execute(definition)
+            cursor.execute(f"INSERT INTO {FTS}({FTS}, rank) VALUES ('hashsize', %s)", [HASHSIZE])
 
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         """Nothing to do: the trigger on the documents deletes their full text."""
