@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from maillage.organisations.models import Organisation
 from maillage.practices.attachments import max_bytes
 from maillage.practices.models import Licence, OrganisationRole, Practice
-from maillage.practices.snapshot import TEXT_FIELDS
+from maillage.practices.operations import RELATED_FIELDS, SCALAR_FIELDS
+from maillage.practices.snapshot import SECTION_FIELDS, TEXT_FIELDS
 from maillage.referential.models import Term
 from maillage.territories.forms import TerritoryMultipleChoiceField
 
@@ -25,7 +26,6 @@ ORGANISATION_ROLE_FIELDS = {
     "partners": OrganisationRole.PARTNER,
     "funders": OrganisationRole.FUNDER,
 }
-LONG_TEXT_FIELDS = tuple(name for name in TEXT_FIELDS if name not in {"title", "summary"})
 
 
 class GroupedCheckboxes(forms.CheckboxSelectMultiple):
@@ -162,13 +162,13 @@ class PracticeForm(forms.Form):
                 help_text=_model_help("organisation"),
                 empty_label=_("Aucune"),
             )
-        for name in LONG_TEXT_FIELDS:
+        for name in SECTION_FIELDS:
             self.fields[name] = _text(_model_label(name).capitalize(), help_text=_model_help(name))
         self.order_fields(
             [
                 "title",
                 "summary",
-                *LONG_TEXT_FIELDS,
+                *SECTION_FIELDS,
                 "isic_forms",
                 "methods",
                 "publics",
@@ -178,7 +178,7 @@ class PracticeForm(forms.Form):
         )
 
     def text_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("title", "summary", *LONG_TEXT_FIELDS)]
+        return [self[name] for name in TEXT_FIELDS]
 
     def operation_fields(self, sources: Sequence[dict[str, str]]) -> dict[str, Any]:
         """The keyword arguments of `create_practice` / `update_practice`."""
@@ -193,23 +193,15 @@ class PracticeForm(forms.Form):
 
     @classmethod
     def initial_for(cls, practice: Practice) -> dict[str, Any]:
-        initial: dict[str, Any] = {name: getattr(practice, name) for name in TEXT_FIELDS}
-        for name in ("isic_forms", "methods", "publics", "themes", "territories"):
+        initial: dict[str, Any] = {
+            name: getattr(practice, name)
+            for name in (*SCALAR_FIELDS, "participation_level", "scale")
+        }
+        for name in RELATED_FIELDS:
             initial[name] = list(getattr(practice, name).all())
         links = list(practice.organisation_links.all())
         for name, role in ORGANISATION_ROLE_FIELDS.items():
             initial[name] = [link.organisation_id for link in links if link.role == role]
-        for name in (
-            "participation_level",
-            "scale",
-            "start_date",
-            "end_date",
-            "ongoing",
-            "participants_count",
-            "contact",
-            "licence",
-        ):
-            initial[name] = getattr(practice, name)
         return initial
 
 

@@ -101,19 +101,7 @@ def get_scheme(request: HttpRequest, code: str) -> SchemeOut:
     "générique et ses termes spécifiques.",
 )
 def get_term(request: HttpRequest, scheme: str, code: str) -> TermDetailOut:
-    term = (
-        Term.objects.filter(scheme__code=scheme, scheme__is_active=True, code=code)
-        .select_related("scheme", "broader__scheme")
-        .prefetch_related(
-            Prefetch(
-                "narrower",
-                queryset=Term.objects.active().select_related("scheme").order_by("position"),
-            )
-        )
-        .first()
-    )
-    if term is None:
-        raise Http404(_("Terme inconnu : %(scheme)s/%(term)s.") % {"scheme": scheme, "term": code})
+    term = Term.objects.get_for_page(scheme, code)
     return TermDetailOut(
         **_term(term, term.broader, list(term.narrower.all())).model_dump(),
         scheme=SchemeRefOut(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,27 @@ class TermQuerySet(models.QuerySet["Term"]):
                 gettext("Terme inconnu : %(scheme)s/%(term)s.")
                 % {"scheme": scheme_code, "term": term_code}
             ) from None
+
+    def get_for_page(self, scheme_code: str, term_code: str) -> Term:
+        """One term with its broader and narrower terms, for its page and the API. Inactive
+        terms keep their page: objects recorded with them still link here."""
+        term = (
+            self.filter(scheme__code=scheme_code, scheme__is_active=True, code=term_code)
+            .select_related("scheme", "broader__scheme")
+            .prefetch_related(
+                models.Prefetch(
+                    "narrower",
+                    queryset=Term.objects.active().select_related("scheme").order_by("position"),
+                )
+            )
+            .first()
+        )
+        if term is None:
+            raise Http404(
+                gettext("Terme inconnu : %(scheme)s/%(term)s.")
+                % {"scheme": scheme_code, "term": term_code}
+            )
+        return term
 
 
 class Term(models.Model):

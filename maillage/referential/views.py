@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -49,22 +48,7 @@ def scheme_detail(request: HttpRequest, scheme_code: str) -> HttpResponse:
 
 
 def term_detail(request: HttpRequest, scheme_code: str, term_code: str) -> HttpResponse:
-    # Inactive terms keep their page: objects recorded with them still link here.
-    term = (
-        Term.objects.filter(scheme__code=scheme_code, scheme__is_active=True, code=term_code)
-        .select_related("scheme", "broader__scheme")
-        .prefetch_related(
-            Prefetch(
-                "narrower",
-                queryset=Term.objects.active().select_related("scheme").order_by("position"),
-            )
-        )
-        .first()
-    )
-    if term is None:
-        raise Http404(
-            _("Terme inconnu : %(scheme)s/%(term)s.") % {"scheme": scheme_code, "term": term_code}
-        )
+    term = Term.objects.get_for_page(scheme_code, term_code)
     return render(request, "referential/term.html", {"term": term, "scheme": term.scheme})
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
@@ -17,19 +17,6 @@ from maillage.territories.search import search_territories
 
 router = Router(tags=["territoires"])
 LEVEL_HELP = f"Niveaux retenus, répétable (level=commune&level=epci) : {LEVELS_DOC}"
-
-
-def _get(level: str, code: str) -> Territory:
-    territory = (
-        Territory.objects.select_related("region", "departement", "epci", "parent")
-        .filter(level=level, code=code)
-        .first()
-    )
-    if territory is None:
-        raise Http404(
-            _("Territoire inconnu : %(level)s %(code)s.") % {"level": level, "code": code}
-        )
-    return territory
 
 
 @router.get(
@@ -68,7 +55,7 @@ def search(
     description=f"`level` : {LEVELS_DOC}.",
 )
 def detail(request: HttpRequest, level: str, code: str) -> Territory:
-    territory = _get(level, code)
+    territory = Territory.objects.get_for_page(level, code)
     territory.communes_count = (  # type: ignore[attr-defined]
         Territory.objects.communes_of(territory).count() if territory.has_communes else None
     )
@@ -86,7 +73,7 @@ def detail(request: HttpRequest, level: str, code: str) -> Territory:
 @paginate(PageNumberPagination)
 def communes(request: HttpRequest, level: str, code: str) -> QuerySet[Territory]:
     return (
-        Territory.objects.communes_of(_get(level, code))
+        Territory.objects.communes_of(Territory.objects.get_for_page(level, code))
         .select_related("region", "departement")
         .order_by("name", "code")
     )

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +27,19 @@ class CustomKind(models.TextChoices):
 
 
 class TerritoryQuerySet(models.QuerySet["Territory"]):
+    def get_for_page(self, level: str, code: str) -> Territory:
+        """One territory with its parents, for its page and the API; Http404 in French if unknown."""
+        territory = (
+            self.select_related("region", "departement", "epci", "parent")
+            .filter(level=level, code=code)
+            .first()
+        )
+        if territory is None:
+            raise Http404(
+                gettext("Territoire inconnu : %(level)s %(code)s.") % {"level": level, "code": code}
+            )
+        return territory
+
     def communes_of(self, territory: Territory) -> TerritoryQuerySet:
         """The communes a territory is made of, whatever its level."""
         communes = self.filter(level=Level.COMMUNE)

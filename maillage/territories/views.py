@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -50,15 +50,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, level: str, code: str) -> HttpResponse:
-    territory = (
-        Territory.objects.select_related("region", "departement", "epci", "parent")
-        .filter(level=level, code=code)
-        .first()
-    )
-    if territory is None:
-        raise Http404(
-            _("Territoire inconnu : %(level)s %(code)s.") % {"level": level, "code": code}
-        )
+    territory = Territory.objects.get_for_page(level, code)
     context: dict[str, object] = {"territory": territory}
     if territory.has_communes:
         communes = (
