@@ -157,6 +157,13 @@ class Territory(models.Model):
         return f"{self.name} — {' · '.join(parts)}"
 
     @property
+    def ancestors(self) -> list[Territory]:
+        """The larger territories it lies in, largest first (for the breadcrumb). Needs
+        `region`, `departement` and `parent` selected to avoid queries."""
+        candidates = (self.region, self.departement, self.parent)
+        return [territory for territory in candidates if territory and territory.pk != self.pk]
+
+    @property
     def has_communes(self) -> bool:
         return self.level not in {Level.COMMUNE, Level.ARRONDISSEMENT}
 
