@@ -2,7 +2,7 @@
 # string annotations do not resolve through its `paginate` wrapper.
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -81,21 +81,12 @@ def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation
 
 
 def _resolve(codes: list[TerritoryCode]) -> list[Territory]:
-    wanted = {(ref.level, ref.code) for ref in codes}
-    query = Q(pk__in=[])
-    for level, code in wanted:
-        query |= Q(level=level, code=code)
-    found = list(Territory.objects.filter(query))
-    unknown = wanted - {(territory.level, territory.code) for territory in found}
+    territories, unknown = Territory.objects.from_codes((ref.level, ref.code) for ref in codes)
     if unknown:
         raise ValidationError(
-            {
-                "territories": [
-                    f"Territoire inconnu : {level} {code}." for level, code in sorted(unknown)
-                ]
-            }
+            {"territories": [f"Territoire inconnu : {level} {code}." for level, code in unknown]}
         )
-    return found
+    return territories
 
 
 @router.post(

@@ -60,19 +60,15 @@ def _resolve_terms(fields: dict[str, Any], errors: dict[str, list[str]]) -> None
 
 
 def _resolve_territories(fields: dict[str, Any], errors: dict[str, list[str]]) -> None:
-    wanted = [(str(place["level"]), place["code"]) for place in fields["territories"] or []]
-    found = {
-        (territory.level, territory.code): territory
-        for territory in Territory.objects.filter(_any_of(set(wanted), "level", "code"))
-    }
-    unknown = [pair for pair in wanted if pair not in found]
+    pairs = [(str(place["level"]), place["code"]) for place in fields["territories"] or []]
+    territories, unknown = Territory.objects.from_codes(pairs)
     if unknown:
         errors["territories"] = [
             _("Territoire inconnu : %(level)s %(code)s.") % {"level": level, "code": code}
             for level, code in unknown
         ]
     else:
-        fields["territories"] = [found[pair] for pair in wanted]
+        fields["territories"] = territories
 
 
 def _resolve_organisations(fields: dict[str, Any], errors: dict[str, list[str]]) -> None:

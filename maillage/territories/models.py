@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
@@ -27,6 +29,21 @@ class CustomKind(models.TextChoices):
 
 
 class TerritoryQuerySet(models.QuerySet["Territory"]):
+    def from_codes(
+        self, pairs: Iterable[tuple[str, str]]
+    ) -> tuple[list[Territory], list[tuple[str, str]]]:
+        """The territories named by (level, code) pairs, in the order given, in one query, and
+        the pairs that name none: callers refuse the whole input when any is unknown."""
+        wanted = list(dict.fromkeys(pairs))
+        query = models.Q(pk__in=[])
+        for level, code in wanted:
+            query |= models.Q(level=level, code=code)
+        found = {(territory.level, territory.code): territory for territory in self.filter(query)}
+        return (
+            [found[pair] for pair in wanted if pair in found],
+            [pair for pair in wanted if pair not in found],
+        )
+
     def get_for_page(self, level: str, code: str) -> Territory:
         """One territory with its parents, for its page and the API; Http404 in French if unknown."""
         territory = (

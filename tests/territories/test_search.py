@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from maillage.territories.folding import fold, fold_query
-from maillage.territories.models import Level
+from maillage.territories.models import Level, Territory
 from maillage.territories.search import exact_matches, search_territories
 from tests.territories.factories import CommuneFactory, DepartementFactory, Geography
 
@@ -141,3 +141,11 @@ def test_exact_matches_are_whole_names_or_codes(geography: Geography) -> None:
     assert exact_matches("62000") == [geography.arras, geography.dainville]
     assert exact_matches("arra") == []
     assert exact_matches("denis") == []
+
+
+def test_from_codes_keeps_the_order_given_and_names_the_unknown(geography: Geography) -> None:
+    found, unknown = Territory.objects.from_codes(
+        [("commune", "59350"), ("departement", "62"), ("commune", "99999"), ("commune", "59350")]
+    )
+    assert [territory.name for territory in found] == ["Lille", "Pas-de-Calais"]
+    assert unknown == [("commune", "99999")]
