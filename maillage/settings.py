@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "maillage.organisations",
     "maillage.referential",
     "maillage.practices",
+    "maillage.actions",
     "maillage.demo",
 ]
 

@@ -7,6 +7,7 @@ from maillage.api import api
 urlpatterns = [
     path("", include("maillage.web.urls")),
     path("pratiques/", include("maillage.practices.urls")),
+    path("actions/", include("maillage.actions.urls")),
     path("territoires/", include("maillage.territories.urls")),
     path("referentiel/", include("maillage.referential.urls")),
     path("organisations/", include("maillage.organisations.urls")),

@@ -114,6 +114,12 @@ class Membership(models.Model):
     user = models.ForeignKey(User, models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices)
+    team = models.CharField(
+        _("équipe ou service"),
+        max_length=150,
+        blank=True,
+        help_text=_("Ex. « MDS de Roubaix », pour les tableaux de bord du temps consacré."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
