@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/practice_search.py --practices 100000 --queries 200
     .venv/bin/python benchmarks/practice_search.py --database-url postgres://USER:PW@HOST:PORT/DB
 
-Creates a throwaway database (a temporary SQLite file, or a fresh `maillage_bench` database on
-the given PostgreSQL server), migrates it, loads the référentiel, and writes a synthetic corpus:
+Creates a throwaway database (a temporary SQLite file, or a fresh `<name>_bench` database on
+the given PostgreSQL server, beside the URL's database `<name>`), migrates it, loads the référentiel, and writes a synthetic corpus:
 French text sampled from the référentiel's definitions and, when /work/shared/corpus (or
 MAILLAGE_CORPUS) is there, from the 2015 report, so words keep their real frequencies; varied
 lengths; forms, themes, publics, départements, scales, periods and organisations drawn with
@@ -67,14 +67,20 @@ def throwaway_database(url: str, size: int, reuse: bool) -> None:
         return
     import psycopg
 
+    name = bench_name(url)
     with psycopg.connect(url, autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = 'maillage_bench'")
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not (reuse and exists.fetchone()):
-            admin.execute("DROP DATABASE IF EXISTS maillage_bench")
-            admin.execute("CREATE DATABASE maillage_bench")
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+            admin.execute(f"CREATE DATABASE {name}")
     if not reuse:
         atexit.register(drop_database, url)
-    os.environ["DATABASE_URL"] = re.sub(r"/[^/]*$", "/maillage_bench", url)
+    os.environ["DATABASE_URL"] = re.sub(r"/[^/]*$", f"/{name}", url)
+
+
+def bench_name(url: str) -> str:
+    """The throwaway database beside the URL's: several people may share one server."""
+    return re.sub(r"\W", "", url.rsplit("/", 1)[-1].split("?")[0]) + "_bench"
 
 
 def drop_database(url: str) -> None:
@@ -83,7 +89,7 @@ def drop_database(url: str) -> None:
 
     connections.close_all()
     with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS maillage_bench")
+        admin.execute(f"DROP DATABASE IF EXISTS {bench_name(url)}")
 
 
 ARGS = arguments()
@@ -392,6 +398,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE practices_searchdocument")
             cursor.execute("VACUUM ANALYZE practices_searchfacet")
+            cursor.execute("VACUUM ANALYZE practices_searchvector")
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -555,7 +555,16 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "participant"], name="attendance_unique")
         ]
-        indexes = [models.Index(fields=["participant", "session"], name="attendance_participant")]
+        indexes = [
+            models.Index(fields=["participant", "session"], name="attendance_participant"),
+            # Reports count the presences of held sessions: this index answers alone, without
+            # reading the rows (about two thirds of all attendance rows).
+            models.Index(
+                fields=["session"],
+                condition=models.Q(status=Presence.PRESENT),
+                name="attendance_present",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} — {self.get_status_display()}"
@@ -610,8 +619,13 @@ class TimeEntry(models.Model):
         verbose_name = _("temps consacré")
         verbose_name_plural = _("temps consacré")
         ordering = ["-date", "-pk"]
+        # The time reports sum minutes over a period or the actions of a scope: with `minutes`
+        # (and the grouping keys) in the index they never read the table itself.
         indexes = [
-            models.Index(fields=["action", "date"], name="time_action_date"),
+            models.Index(fields=["action", "date", "minutes"], name="time_action_date_minutes"),
+            models.Index(
+                fields=["date", "action", "organisation", "minutes"], name="time_date_covering"
+            ),
             models.Index(fields=["organisation", "date"], name="time_organisation_date"),
             models.Index(fields=["user", "date"], name="time_user_date"),
         ]

@@ -59,6 +59,14 @@ ORGANISATIONS = (
         (("departement", "59"), ("departement", "62")),
     ),
     DemoOrganisation(
+        "caf59",
+        "CAF du Nord",
+        OrganisationKind.CAF,
+        "Caisse d'allocations familiales : soutien à la parentalité et animation de la vie sociale "
+        "sur le département du Nord.",
+        (("departement", "59"),),
+    ),
+    DemoOrganisation(
         "atd-lille-fives",
         "ATD Quart Monde — Lille-Fives",
         OrganisationKind.ASSOCIATION,
@@ -275,4 +283,13 @@ ACCOUNTS = (
         "documentaliste@maillage.test", "Sophie", "Documentaliste", Role.DOCUMENTALIST, "apriles"
     ),
     DemoAccount("jury@maillage.test", "Paul", "Juré", Role.JURY_MEMBER, "cd62"),
+    # Facilitators of the demo collective actions (maillage/demo/data/actions.json): each sees
+    # the participants of the groups they run.
+    DemoAccount(
+        "assistante.sociale@maillage.test", "Élise", "Assistante sociale", Role.PROFESSIONAL, "cd62"
+    ),
+    DemoAccount(
+        "msa@maillage.test", "Agnès", "Travailleuse sociale", Role.PROFESSIONAL, "msa-npdc"
+    ),
+    DemoAccount("atd@maillage.test", "Thomas", "Volontaire", Role.PROFESSIONAL, "atd-lille-fives"),
 )

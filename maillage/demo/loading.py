@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from maillage.demo.actions import load_demo_actions
 from maillage.demo.content import ACCOUNTS, ORGANISATIONS
 from maillage.demo.practices import load_demo_practices
 from maillage.organisations import operations
@@ -106,4 +107,5 @@ def load_demo() -> list[LoadedAccount]:
     documentalist = next(spec.email for spec in ACCOUNTS if spec.role == Role.DOCUMENTALIST)
     with silenced():
         load_demo_practices(author=admin, reviewer=User.objects.get(email=documentalist))
+        load_demo_actions(admin=admin, organisations=organisations)
     return loaded

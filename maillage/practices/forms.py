@@ -240,6 +240,8 @@ class AttachmentForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # It shares the edit page with the sheet's form, which has its own « title » field.
+        kwargs.setdefault("auto_id", "attachment_%s")
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _("PDF, PNG, JPEG ou WebP, %(limit)s au plus.") % {
             "limit": filesizeformat(max_bytes())

@@ -13,7 +13,6 @@ transaction, so the index never shows what the database does not hold.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -43,6 +42,7 @@ from maillage.practices.models import (
 from maillage.practices.snapshot import TEXT_FIELDS, practice_for_snapshot, snapshot
 from maillage.referential.models import Term
 from maillage.territories.models import Territory
+from maillage.web.plain_text import clean_text, has_markup, markup_errors, markup_message
 
 TERM_SCHEMES = {
     "isic_forms": "isic_form",
@@ -66,29 +66,7 @@ ALL_FIELDS = frozenset(
     {*SCALAR_FIELDS, *RELATED_FIELDS, "participation_level", "scale", "organisations", "sources"}
 )
 
-# Text is stored plain and escaped on output; markup is refused rather than silently altered,
-# so that what the author reads back is what she typed.
-_MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PLAIN_TEXT_FIELDS = (*TEXT_FIELDS, "contact")
-
-
-def _clean_text(value: Any) -> str:
-    text = _CONTROL.sub("", str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()
-
-
-def _text_errors(fields: Mapping[str, Any]) -> dict[str, list[str]]:
-    return {
-        name: [
-            _(
-                "Le texte ne peut pas contenir de balises HTML ou de code (« < » suivi d'une "
-                "lettre) : écrivez du texte simple."
-            )
-        ]
-        for name in PLAIN_TEXT_FIELDS
-        if name in fields and _MARKUP.search(str(fields[name] or ""))
-    }
 
 
 def _term_errors(fields: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -137,10 +115,10 @@ def _sources(rows: Iterable[Mapping[str, Any]]) -> tuple[list[PracticeSource], l
     errors: list[str] = []
     for position, row in enumerate(rows, start=1):
         source = PracticeSource(
-            **{key: _clean_text(row.get(key)) for key in ("title", "url", "locator", "note")}
+            **{key: clean_text(row.get(key)) for key in ("title", "url", "locator", "note")}
         )
         messages = []
-        if _MARKUP.search(" ".join((source.title, source.locator, source.note))):
+        if has_markup(" ".join((source.title, source.locator, source.note))):
             messages.append(_("le texte ne peut pas contenir de balises HTML."))
         try:
             source.full_clean(exclude=["practice"])
@@ -161,11 +139,14 @@ def _prepare(practice: Practice, fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - ALL_FIELDS
     if unknown:
         raise TypeError(f"unknown practice fields: {sorted(unknown)}")
-    errors: dict[str, list[str]] = {**_text_errors(fields), **_term_errors(fields)}
+    errors: dict[str, list[str]] = {
+        **markup_errors(fields, PLAIN_TEXT_FIELDS),
+        **_term_errors(fields),
+    }
     for name in SCALAR_FIELDS:
         if name in fields:
             value = fields[name]
-            setattr(practice, name, _clean_text(value) if name in PLAIN_TEXT_FIELDS else value)
+            setattr(practice, name, clean_text(value) if name in PLAIN_TEXT_FIELDS else value)
     for name in ("participation_level", "scale"):
         if name in fields and name not in errors:
             setattr(practice, name, fields[name])
@@ -356,7 +337,7 @@ def submit_practice(*, actor: User, practice: Practice) -> Practice:
 def return_practice(*, actor: User, practice: Practice, comment: str) -> Practice:
     stored = _locked(practice)
     _require_reviewer(actor, stored)
-    comment = _clean_text(comment)
+    comment = clean_text(comment)
     if not comment:
         raise ValidationError(
             {"comment": [_("Expliquez à l'auteur ce qu'il faut reprendre avant de renvoyer.")]}
@@ -388,7 +369,7 @@ def publish_practice(*, actor: User, practice: Practice, comment: str = "") -> P
         allowed_from={Status.SUBMITTED},
         status=Status.PUBLISHED,
         event=RevisionEvent.PUBLISHED,
-        comment=_clean_text(comment),
+        comment=clean_text(comment),
     )
     stored.published_revision = revision
     stored.published_at = stored.published_at or timezone.now()
@@ -415,7 +396,7 @@ def archive_practice(*, actor: User, practice: Practice, comment: str = "") -> P
         allowed_from={Status.PUBLISHED, Status.DRAFT, Status.SUBMITTED, Status.RETURNED},
         status=Status.ARCHIVED,
         event=RevisionEvent.ARCHIVED,
-        comment=_clean_text(comment),
+        comment=clean_text(comment),
     )
     search.remove_practice(stored.pk)
     return _refresh(practice, stored)
@@ -430,9 +411,9 @@ def add_attachment(
         access.can_edit(actor, stored),
         _("Seuls l'auteur et les membres de son organisation ajoutent des pièces jointes."),
     )
-    title = _clean_text(title) or _clean_text(getattr(uploaded_file, "name", ""))
-    if _MARKUP.search(title):
-        raise ValidationError({"title": _text_errors({"title": title})["title"]})
+    title = clean_text(title) or clean_text(getattr(uploaded_file, "name", ""))
+    if has_markup(title):
+        raise ValidationError({"title": [markup_message()]})
     upload = checked_upload(uploaded_file)
     attachment = PracticeAttachment(
         practice=stored,

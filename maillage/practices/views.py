@@ -21,6 +21,7 @@ from maillage.organisations.access import organisation_ids
 from maillage.organisations.models import Organisation
 from maillage.organisations.types import AuthenticatedRequest
 from maillage.practices import access, operations
+from maillage.practices.attachments import stored_file_response
 from maillage.practices.display import sheet
 from maillage.practices.forms import (
     AttachmentForm,
@@ -42,6 +43,7 @@ from maillage.practices.search import FACETS, SearchQuery, search_practices, sim
 from maillage.practices.search import suggest as suggest_titles
 from maillage.practices.searchpage import SearchPage, parse_query
 from maillage.practices.snapshot import practice_for_snapshot, snapshot
+from maillage.web.operation_errors import show_operation_errors
 
 LIST_SIZE = 30
 
@@ -142,17 +144,6 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _form_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show the write function's refusals on the form, beside the field concerned."""
-    fields = {"organisations": "carriers"}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages_ in error.message_dict.items():
-        target = fields.get(name, name)
-        form.add_error(target if target in form.fields else None, messages_)
-
-
 def _edit_page(
     request: AuthenticatedRequest, practice: Practice | None, initial: dict[str, Any]
 ) -> HttpResponse:
@@ -192,7 +183,7 @@ def _edit_page(
                 messages.success(request, _("La fiche est soumise à relecture."))
                 return redirect("practices:mine")
         except ValidationError as error:
-            _form_errors(form, error)
+            show_operation_errors(form, error, {"organisations": "carriers"})
         else:
             messages.success(request, _("Le brouillon est enregistré."))
             return redirect("practices:update", pk=practice.pk)
@@ -297,16 +288,9 @@ def attachment_remove(request: AuthenticatedRequest, pk: int, attachment_pk: int
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     practice = _visible(request, pk)
     attachment = get_object_or_404(practice.attachments, pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf",
-        filename=attachment.file.name.rsplit("/", 1)[-1],
+    return stored_file_response(
+        attachment.file, attachment.content_type, attachment.file.name.rsplit("/", 1)[-1]
     )
-    # The type was checked on upload; the browser must not guess another one.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
 
 
 @login_required

@@ -82,3 +82,24 @@ class SessionFactory(factory.django.DjangoModelFactory):
     date = factory.LazyAttribute(lambda session: session.action.start_date)
     duration_minutes = 120
     place = "Centre social"
+
+
+class TimeEntryFactory(factory.django.DjangoModelFactory):
+    """An hour of facilitation by a new person, counted under the action's carrier."""
+
+    class Meta:
+        model = "actions.TimeEntry"
+
+    action = factory.SubFactory(ActionFactory)
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.LazyAttribute(lambda entry: entry.action.organisation)
+    date = factory.LazyAttribute(lambda entry: entry.action.start_date)
+    minutes = 60
+    activity = "facilitation"
+
+
+def running_action(**fields: Any) -> CollectiveAction:
+    """An action started two months ago with no end, so that « today » is always inside it."""
+    fields.setdefault("start_date", datetime.date.today() - datetime.timedelta(days=60))
+    fields.setdefault("end_date", None)
+    return ActionFactory(**fields)

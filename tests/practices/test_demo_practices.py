@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from maillage.demo import practices as demo_practices
+from maillage.demo.actions import read_actions
 from maillage.demo.content import ORGANISATIONS
 from maillage.demo.loading import load_demo
 from maillage.demo.practices import DemoDataError, load_demo_practices, read_sheets
@@ -99,9 +100,18 @@ def _geography(pairs: Iterable[tuple[str, str]]) -> None:
 
 
 def _demo_geography() -> None:
+    actions = read_actions()
     _geography(
         {tuple(pair) for sheet in SHEETS for pair in sheet.get("territories", ())}
         | {pair for spec in ORGANISATIONS for pair in spec.territories}
+        # `load_demo` also loads the demo collective actions and their participants' communes.
+        | {tuple(pair) for action in actions for pair in action["territories"]}
+        | {
+            ("commune", person["commune"])
+            for action in actions
+            for person in action["participants"]
+            if person.get("commune")
+        }
     )
 
 

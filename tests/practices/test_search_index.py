@@ -10,6 +10,7 @@ from django.db import transaction
 from maillage.practices.models import Status
 from maillage.practices.search import (
     SearchQuery,
+    backends,
     index_practice,
     reindex_all,
     remove_practice,
@@ -129,3 +130,14 @@ def test_facet_counts_follow_writes_made_in_another_process():
     result = search_practices(SearchQuery())
     assert result.total == 0
     assert result.facets["theme"] == []
+
+
+def test_a_full_rebuild_puts_back_the_indexes_it_drops():
+    indexed_practice(title="Jardin partagé")
+    before = sorted(backends.current().index_definitions())
+    assert {name for name, _ in before} >= {"search_facet_lookup", "search_document_published"}
+
+    reindex_all()
+
+    assert sorted(backends.current().index_definitions()) == before
+    assert found("jardin") != []

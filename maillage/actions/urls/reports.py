@@ -1,5 +1,11 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from maillage.actions.views import reports as views
+
+urlpatterns: list[URLPattern] = [
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("financeurs/<int:organisation_pk>/bilan/", views.funder_report, name="funder_report"),
+    path("<int:pk>/bilan/", views.action_report, name="report"),
+]

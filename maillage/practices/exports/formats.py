@@ -37,7 +37,7 @@ class UnknownFormatError(ValueError):
     pass
 
 
-class _Line:
+class LineBuffer:
     """A file-like object whose `write` hands the CSV line back instead of storing it."""
 
     def write(self, line: str) -> str:
@@ -45,7 +45,7 @@ class _Line:
 
 
 def csv_chunks(sheets: Sheets) -> Iterator[str]:
-    writer = csv.writer(_Line())
+    writer = csv.writer(LineBuffer())
     chunk = [BYTE_ORDER_MARK, writer.writerow(COLUMN_NAMES)]
     for sheet in sheets:
         chunk.append(writer.writerow(row(sheet)))
@@ -63,7 +63,7 @@ def json_chunks(sheets: Sheets) -> Iterator[str]:
     yield "[]\n" if separator == "[\n" else "\n]\n"
 
 
-def _xlsx_cell(sheet: Any, value: str | int | bool | None) -> WriteOnlyCell:
+def xlsx_cell(sheet: Any, value: str | int | bool | None) -> WriteOnlyCell:
     if not isinstance(value, str):
         return WriteOnlyCell(sheet, value=value)
     # openpyxl refuses control characters, and Excel repairs (cuts) over-long cells.
@@ -77,9 +77,9 @@ def _xlsx_cell(sheet: Any, value: str | int | bool | None) -> WriteOnlyCell:
 def write_xlsx(sheets: Sheets, target: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(_("Pratiques inspirantes"))
-    worksheet.append([_xlsx_cell(worksheet, name) for name in COLUMN_NAMES])
+    worksheet.append([xlsx_cell(worksheet, name) for name in COLUMN_NAMES])
     for sheet in sheets:
-        worksheet.append([_xlsx_cell(worksheet, value) for value in row(sheet)])
+        worksheet.append([xlsx_cell(worksheet, value) for value in row(sheet)])
     workbook.save(target)
 
 

@@ -126,11 +126,20 @@ def index_rows(rows: Iterable[tuple[int, dict[str, Any], Any]]) -> int:
 
 
 def reindex_all() -> int:
-    """Rebuild the whole index from the published revisions, in one transaction."""
-    with transaction.atomic():
+    """Rebuild the whole index from the published revisions, in one transaction.
+
+    The indexes only searches read are dropped while the rows are written, then built again
+    from all of them. On PostgreSQL, searches wait for the rebuild to end (TRUNCATE and DROP
+    INDEX lock their tables), where they would otherwise read the old index."""
+    backend = backends.current()
+    with transaction.atomic(), connection.cursor() as cursor:
         bitmaps.touch()
-        backends.current().clear_fulltext()
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FACETS}")
-            cursor.execute(f"DELETE FROM {DOCUMENTS}")
-        return index_rows(published_rows())
+        backend.clear_index()
+        definitions = backend.index_definitions()
+        for name, _ in definitions:
+            cursor.execute(f"DROP INDEX {name}")
+        count = index_rows(published_rows())
+        backend.settle()
+        for _, definition in definitions:
+            cursor.execute(definition)
+        return count

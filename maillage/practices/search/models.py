@@ -1,9 +1,9 @@
 """The search index's own tables: derived data, rebuilt by `reindex_practices`.
 
 One row per published sheet (`SearchDocument`) and one per (facet, value) it is filed under
-(`SearchFacet`). The full-text part is backend-specific and created by the migration: on SQLite an
-FTS5 table whose rowid is the practice id (emptied by a trigger when documents are deleted); on
-PostgreSQL a generated, weighted `tsvector` column of `practices_searchdocument` with a GIN index.
+(`SearchFacet`). The full-text part is backend-specific and created by the migrations: on SQLite
+two FTS5 tables whose rowid is the practice id (emptied by a trigger when documents are
+deleted); on PostgreSQL the weighted `tsvector`s of `SearchVector`, with GIN indexes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ class SearchDocument(models.Model):
     display = models.JSONField(default=dict)
 
     class Meta:
-        indexes = [models.Index(fields=["-published_at"], name="search_document_published")]
+        # The order of pages by date, ties included: read in order, no sort.
+        indexes = [
+            models.Index(fields=["-published_at", "-practice"], name="search_document_published")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -64,8 +67,9 @@ class SearchVector(models.Model):
     """PostgreSQL only: the weighted `tsvector`s of a document, in a table of their own whose
     columns `search_vector` (title A, summary B, body C) and `head_vector` (title and summary)
     the migration adds with their GIN indexes. GIN has no index-only scans: finding the sheets
-    of a common word visits a heap row for each, and this heap, with the vectors stored out of
-    line, is some twenty times smaller than the documents'. Empty on SQLite."""
+    of a common word visits a heap row for each, and this heap, with the body's vector stored
+    out of line, is some five times smaller than the documents'. The head vector (600 bytes)
+    stays in the row, since ranking reads it for every sheet ranked. Empty on SQLite."""
 
     document = models.OneToOneField(
         SearchDocument, models.CASCADE, primary_key=True, related_name="+"

@@ -11,6 +11,8 @@ from maillage.practices.search.query import Clause
 
 DOCUMENTS = "practices_searchdocument"
 FACETS = "practices_searchfacet"
+# Indexes that only searches read (the unique (document, facet, value) one also serves writes).
+SEARCH_INDEXES = ("search_facet_lookup", "search_document_published")
 
 # (SQL, parameters): a fragment of a query, in Django's %s parameter style.
 Fragment = tuple[str, list[Any]]
@@ -59,8 +61,17 @@ class Backend(Protocol):
     ) -> None:
         """Append rows to a table as fast as the database allows."""
 
-    def clear_fulltext(self) -> None:
-        """Empty the full-text index, before all documents are deleted and written again."""
+    def index_definitions(self) -> list[tuple[str, str]]:
+        """(name, CREATE INDEX statement) of the indexes only searches read, which a full
+        rebuild drops and creates again after loading every row: sorting the rows once is
+        faster than inserting them one by one into the indexes."""
+
+    def settle(self) -> None:
+        """Make the checks deferred to the end of the transaction now (foreign keys of the rows
+        just written), before indexes are created on their tables."""
+
+    def clear_index(self) -> None:
+        """Empty the whole index (documents, facets, full text), to write it again."""
 
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         """Take documents out of the full-text index, before their rows are deleted."""

@@ -2,7 +2,9 @@
 `french` Snowball stemmer after the `unaccent` dictionary) and the narrow table
 `practices_searchvector` (see `SearchVector`): `search_vector` (title A, summary B, body C) and
 `head_vector` (title and summary), each with a GIN index. The database analyses the text
-itself, from the document row, in the statement that writes the document's vectors."""
+itself, from the document row, in the statement that writes the document's vectors.
+`search_vector` is stored out of line (TOAST), `head_vector` in the row (migration 0004): the
+first tier of a ranking reads the head vector of every sheet it ranks."""
 
 from __future__ import annotations
 
@@ -11,13 +13,21 @@ from typing import Any
 
 from django.db import connection
 
-from maillage.practices.search.backends.base import DOCUMENTS, Fragment, placeholders
+from maillage.practices.search.backends.base import (
+    DOCUMENTS,
+    FACETS,
+    SEARCH_INDEXES,
+    Fragment,
+    placeholders,
+)
 from maillage.practices.search.documents import IndexDocument
 from maillage.practices.search.query import Clause
 
 VECTORS = "practices_searchvector"
 QUERY = "to_tsquery('public.maillage_french', %s)"
 TITLE_WORDS = "to_tsvector('simple', title_words)"
+# GIN indexes (migrations 0002, 0003): built from sorted entries, rather than row by row.
+GIN_INDEXES = ("search_vector_all", "search_vector_head", "search_document_title_words")
 
 
 def _vector(weight: str, column: str) -> str:
@@ -104,9 +114,28 @@ class PostgresqlBackend:
             for row in rows:
                 copy.write_row(row)
 
-    def clear_fulltext(self) -> None:
+    def index_definitions(self) -> list[tuple[str, str]]:
+        names = (*SEARCH_INDEXES, *GIN_INDEXES)
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {VECTORS}")
+            cursor.execute(
+                f"SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                f"AND indexname IN ({placeholders(len(names))})",
+                names,
+            )
+            return cursor.fetchall()
+
+    def settle(self) -> None:
+        # PostgreSQL creates no index on a table with trigger events pending (Django's foreign
+        # keys are checked at commit): SET CONSTRAINTS ALL IMMEDIATE, then DEFERRED again.
+        connection.check_constraints()
+
+    def clear_index(self) -> None:
+        # TRUNCATE gives the tables new, empty files, in the transaction: no row by row deletes
+        # and foreign key checks, and no dead rows left for the index scans to step over. Like
+        # CREATE INDEX, it needs the checks pending on the tables done first.
+        self.settle()
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {VECTORS}, {FACETS}, {DOCUMENTS}")
 
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:

@@ -1,0 +1,39 @@
+"""« Capitaliser » : the button of an action that opens its new draft practice sheet."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.actions import access
+from maillage.actions.models import CollectiveAction
+from maillage.actions.operations.capitalise import capitalise_action
+from maillage.organisations.types import AuthenticatedRequest
+
+
+@login_required
+@require_POST
+def capitalise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(CollectiveAction, pk=pk)
+    if not access.can_view_action(request.user, action):
+        raise Http404(_("Aucune action ne porte ce numéro."))
+    try:
+        practice = capitalise_action(actor=request.user, action=action)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(action)
+    messages.success(
+        request,
+        _(
+            "Le brouillon de la fiche « %(title)s » est prêt, pré-rempli à partir de l'action : "
+            "relisez-le, complétez-le, puis soumettez-le à relecture."
+        )
+        % {"title": practice.title},
+    )
+    return redirect("practices:update", pk=practice.pk)
