@@ -398,3 +398,36 @@ def test_markup_in_an_action_text_is_refused_and_nothing_is_written() -> None:
         )
     assert "balises HTML" in refused.value.message_dict["description"][0]
     assert CollectiveAction.objects.get(pk=action.pk).description == ""
+
+
+def test_markup_in_the_steering_lists_is_refused_and_nothing_is_written() -> None:
+    action = ActionFactory()
+    editor = facilitator(action)
+    caf = OrganisationFactory()
+    attempts = [
+        lambda: operations.set_objectives(
+            actor=editor,
+            action=action,
+            objectives=[{"statement": "Rompre l'isolement", "indicators": [{"label": "<b>x"}]}],
+        ),
+        lambda: operations.set_partners(actor=editor, action=action, partners=[(caf, "<i>")]),
+        lambda: operations.set_funders(
+            actor=editor,
+            action=action,
+            funders=[{"organisation": caf, "conditions": "<script>"}],
+        ),
+        lambda: operations.record_phase(
+            actor=editor,
+            action=action,
+            phase=term("phase", "mobilisation"),
+            start_date=action.start_date,
+            decisions="<img src=x>",
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as refused:
+            attempt()
+        assert "balises HTML" in str(refused.value)
+    assert not action.objectives.exists()
+    assert not action.partners.exists() and not action.funders.exists()
+    assert not action.phases.exists()

@@ -49,7 +49,7 @@ from maillage.organisations.access import is_national_admin, organisation_ids, r
 from maillage.organisations.models import Membership, Organisation, User
 from maillage.referential.models import Term
 from maillage.territories.models import Territory
-from maillage.web.plain_text import markup_errors
+from maillage.web.plain_text import has_markup, markup_errors, markup_message
 
 HANDOVER_PHASE = "retrait_et_passage_de_relais"
 SCALAR_FIELDS = (
@@ -319,6 +319,8 @@ def _check_facilitators(action: CollectiveAction, rows: list[Mapping[str, Any]])
             errors.append(prefix + _("cette personne figure déjà dans l'équipe."))
         if user is not None:
             seen.add(user.pk)
+        if any(has_markup(row.get(field)) for field in ("name", "function")):
+            errors.append(prefix + markup_message())
         for field, limit in (("name", 150), ("function", 150)):
             if len(str(row.get(field) or "")) > limit:
                 errors.append(
@@ -386,6 +388,14 @@ def _check_objectives(rows: list[Mapping[str, Any]]) -> None:
             errors.append(prefix + _("énoncez l'objectif."))
         if len(str(row.get("agreed_by") or "")) > 300:
             errors.append(prefix + _("« convenu avec » tient en 300 caractères."))
+        texts = [row.get("statement"), row.get("agreed_by")]
+        texts += [
+            indicator.get(field)
+            for indicator in row.get("indicators", ())
+            for field in ("label", "target")
+        ]
+        if any(has_markup(text) for text in texts):
+            errors.append(prefix + markup_message())
         agreed_on = row.get("agreed_on")
         if agreed_on is not None and not isinstance(agreed_on, datetime.date):
             errors.append(prefix + _("la date d'accord est invalide."))
@@ -463,6 +473,8 @@ def set_partners(
             errors.append(
                 _("Le rôle de %(name)s tient en 300 caractères.") % {"name": organisation.name}
             )
+        if has_markup(role):
+            errors.append(f"{organisation.name} : {markup_message()}")
         seen.add(organisation.pk)
     if errors:
         raise ValidationError({"partners": errors})
@@ -507,6 +519,8 @@ def _check_funders(rows: list[Mapping[str, Any]]) -> None:
                 _("Le montant de %(name)s est positif ou nul (moins de dix milliards).")
                 % {"name": name}
             )
+        if has_markup(row.get("conditions")):
+            errors.append(f"{name} : {markup_message()}")
         start, end = row.get("start_date"), row.get("end_date")
         if start is not None and end is not None and end < start:
             errors.append(
@@ -560,6 +574,8 @@ def _record_phase(
         )
     if previous is not None and previous.phase_id == phase.pk:
         _add(errors, "phase", _("L'action est déjà dans cette phase."))
+    if has_markup(decisions):
+        _add(errors, "decisions", markup_message())
     _raise(errors)
     if previous is not None and previous.end_date is None:
         previous.end_date = start_date

@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.actions import access
+from maillage.actions.enrolments import action_enrolments, participant_enrolments
 from maillage.actions.forms_participants import (
     EligibilityTagForm,
     EnrolmentForm,
@@ -28,7 +29,6 @@ from maillage.actions.models import (
     CollectiveAction,
     Enrolment,
     Participant,
-    Presence,
 )
 from maillage.actions.operations import participants as operations
 from maillage.organisations.access import require
@@ -69,18 +69,7 @@ def _person_fields(data: dict[str, Any]) -> dict[str, Any]:
 @login_required
 def participant_list(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
-    present = Q(
-        participant__attendances__session__action=action,
-        participant__attendances__status=Presence.PRESENT,
-    )
-    enrolments = (
-        Enrolment.objects.filter(action=action)
-        .select_related("participant__commune", "ladder_step", "referred_by")
-        .prefetch_related("participant__eligibility_tags")
-        .annotate(sessions_attended=Count("participant__attendances", filter=present))
-        # Those still in the group first, on every database.
-        .order_by(F("left_on").asc(nulls_first=True), "participant__pseudonym", "pk")
-    )
+    enrolments = action_enrolments(action)
     return render(
         request,
         "actions/participant_list.html",
@@ -151,24 +140,6 @@ def _person_initial(participant: Participant) -> dict[str, Any]:
     }
 
 
-def _enrolments(request: HttpRequest, participant: Participant) -> QuerySet[Enrolment]:
-    """Her enrolments in the actions `request.user` runs: the others are not this worker's."""
-    return (
-        participant.enrolments.filter(action__facilitators__user_id=request.user.pk)
-        .select_related("action__organisation", "ladder_step", "referred_by")
-        .annotate(
-            sessions_attended=Count(
-                "participant__attendances",
-                filter=Q(
-                    participant__attendances__session__action=F("action"),
-                    participant__attendances__status=Presence.PRESENT,
-                ),
-            )
-        )
-        .order_by("-joined_on", "pk")
-    )
-
-
 def _enrolment_form(enrolment: Enrolment, data: Any = None) -> EnrolmentForm:
     return EnrolmentForm(
         data,
@@ -187,7 +158,7 @@ def _enrolment_form(enrolment: Enrolment, data: Any = None) -> EnrolmentForm:
 @login_required
 def participant_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
-    enrolments = list(_enrolments(request, participant))
+    enrolments = list(participant_enrolments(participant, request.user))
     editable = participant.erased_at is None
     person_form = PersonForm(initial=_person_initial(participant), actor=request.user)
     enrolment_forms = {enrolment.pk: _enrolment_form(enrolment) for enrolment in enrolments}
