@@ -56,6 +56,14 @@ class MemberForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
+    team = forms.CharField(
+        label=_("Équipe ou service"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "Ex. « MDS de Roubaix » : le temps consacré au collectif se lit aussi par équipe."
+        ),
+    )
 
 
 class OrganisationFilterForm(forms.Form):

@@ -106,15 +106,19 @@ class Invitation:
     user_created: bool
 
 
-def _add_membership(actor: User, organisation: Organisation, user: User, role: str) -> Membership:
+def _add_membership(
+    actor: User, organisation: Organisation, user: User, role: str, team: str = ""
+) -> Membership:
     if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
         raise ValidationError({"role": _("Cette personne a déjà ce rôle dans cette organisation.")})
-    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    membership = Membership(user=user, organisation=organisation, role=role, team=team)
+    membership.full_clean(exclude=["user", "organisation"])
+    membership.save()
     audit.record(
         actor,
         "add_membership",
         membership,
-        after={"user": user.pk, "organisation": organisation.pk, "role": role},
+        after={"user": user.pk, "organisation": organisation.pk, "role": role, "team": team},
     )
     return membership
 
@@ -128,6 +132,7 @@ def add_member(
     role: str,
     first_name: str = "",
     last_name: str = "",
+    team: str = "",
 ) -> Invitation:
     """Give a role to a person, creating her account (without a password) if she has none.
 
@@ -149,7 +154,7 @@ def add_member(
         user.full_clean(exclude=["password"])
         user.save()
         audit.record(actor, "create_user", user, after=audit.snapshot(user, ("email",)))
-    membership = _add_membership(actor, organisation, user, role)
+    membership = _add_membership(actor, organisation, user, role, " ".join(team.split()))
     return Invitation(membership=membership, user_created=created)
 
 

@@ -94,6 +94,23 @@ def test_add_member_creates_account_without_usable_password():
     assert AuditEntry.objects.filter(action="add_membership").count() == 1
 
 
+def test_a_member_s_team_is_kept_for_the_time_dashboards():
+    organisation = OrganisationFactory()
+    coordinator = member(Role.COORDINATOR, organisation)
+
+    invitation = operations.add_member(
+        actor=coordinator,
+        organisation=organisation,
+        email="as@example.org",
+        role=Role.PROFESSIONAL,
+        team="  MDS   de Roubaix ",
+    )
+
+    assert invitation.membership.team == "MDS de Roubaix"
+    entry = AuditEntry.objects.get(action="add_membership")
+    assert entry.after["team"] == "MDS de Roubaix"
+
+
 def test_add_member_twice_with_same_role_is_refused():
     organisation = OrganisationFactory()
     coordinator = member(Role.COORDINATOR, organisation)
