@@ -97,16 +97,3 @@ class DashboardFilterForm(forms.Form):
             del self.fields["organisation"]
         else:
             self.fields["organisation"].queryset = organisations
-
-
-def add_operation_errors(
-    form: forms.Form, error: Any, renamed: dict[str, str] | None = None
-) -> None:
-    """Show an operation's ValidationError on the form: beside the field it names when the form
-    has it (`renamed` maps operation names to form names), above the form otherwise."""
-    renamed = renamed or {}
-    for name, messages in (
-        error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-    ):
-        field = renamed.get(name, name)
-        form.add_error(field if field in form.fields else None, messages)

@@ -13,14 +13,9 @@ from maillage.organisations import operations
 from maillage.organisations.models import Organisation, OrganisationKind, User
 from maillage.organisations.tokens import TokenAuth
 from maillage.territories.models import Territory
+from maillage.territories.schemas import TerritoryRef
 
 router = Router(tags=["organisations"])
-
-
-class TerritoryRef(Schema):
-    level: str
-    code: str
-    name: str
 
 
 class OrganisationOut(Schema):
@@ -34,7 +29,7 @@ class OrganisationOut(Schema):
     territories: list[TerritoryRef]
 
 
-class TerritoryCode(Schema):
+class OrganisationTerritoryCode(Schema):
     level: str
     code: str
 
@@ -45,7 +40,7 @@ class OrganisationIn(Schema):
     siret: str = Field("", pattern=r"^(\d{14})?$")
     website: str = ""
     description: str = ""
-    territories: list[TerritoryCode] = Field(
+    territories: list[OrganisationTerritoryCode] = Field(
         default_factory=list, description="Territoires couverts, désignés par niveau et code."
     )
 
@@ -80,7 +75,7 @@ def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation
     return organisation
 
 
-def _resolve(codes: list[TerritoryCode]) -> list[Territory]:
+def _resolve(codes: list[OrganisationTerritoryCode]) -> list[Territory]:
     territories, unknown = Territory.objects.from_codes((ref.level, ref.code) for ref in codes)
     if unknown:
         raise ValidationError(

@@ -18,7 +18,7 @@ from maillage.territories.models import Level
 # Output
 
 
-class TermOut(Schema):
+class TermLabelOut(Schema):
     code: str = Field(description="Code du terme dans le référentiel")
     label: str
 
@@ -31,7 +31,7 @@ class PlaceOut(Schema):
     regions: list[str] = Field(description="Codes des régions où il se situe")
 
 
-class OrganisationOut(Schema):
+class PracticeOrganisationOut(Schema):
     id: int
     name: str
     kind: str = Field(description="Type d'organisation (voir /api/v1/organisations)")
@@ -65,14 +65,14 @@ class ContentOut(Schema):
     voices: str = Field(description="Paroles d'habitants et d'institutions")
     evaluation: str
     comments: str
-    isic_forms: list[TermOut] = Field(description="Formes d'intervention collective")
-    methods: list[TermOut]
-    publics: list[TermOut]
-    themes: list[TermOut]
-    participation_level: TermOut | None
-    scale: TermOut | None = Field(description="Échelle territoriale")
+    isic_forms: list[TermLabelOut] = Field(description="Formes d'intervention collective")
+    methods: list[TermLabelOut]
+    publics: list[TermLabelOut]
+    themes: list[TermLabelOut]
+    participation_level: TermLabelOut | None
+    scale: TermLabelOut | None = Field(description="Échelle territoriale")
     territories: list[PlaceOut]
-    organisations: list[OrganisationOut]
+    organisations: list[PracticeOrganisationOut]
     sources: list[SourceOut]
     start_date: date | None
     end_date: date | None

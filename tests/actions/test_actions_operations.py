@@ -14,7 +14,12 @@ from maillage.actions.models import ActionStatus, CollectiveAction, Facilitator,
 from maillage.actions.operations import actions as operations
 from maillage.organisations.models import AuditEntry, Role
 from tests.actions.factories import ActionFactory, facilitator
-from tests.organisations.factories import OrganisationFactory, UserFactory, member
+from tests.organisations.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    member,
+)
 from tests.practices.factories import term
 from tests.territories.factories import CommuneFactory
 
@@ -224,7 +229,7 @@ def test_set_facilitators_keeps_existing_rows_and_checks_accounts():
     assert action.facilitators.filter(pk=kept.pk, function="Conseillère ESF").exists()
     assert action.facilitators.count() == 3
     for rows, message in [
-        ([{"user": stranger}], "membre de l'organisation porteuse"),
+        ([{"user": stranger}], "seul un professionnel de l'organisation porteuse"),
         ([{"user": inactive}], "désactivé"),
         ([{"user": None, "name": " "}], "compte ou un nom"),
         ([{"user": colleague}, {"user": colleague}], "déjà"),
@@ -247,6 +252,51 @@ def test_facilitator_from_a_partner_organisation_is_accepted():
         actor=worker, action=action, facilitators=[{"user": worker}, {"user": psychologist}]
     )
     assert access.can_see_participants(psychologist, action)
+
+
+@pytest.mark.parametrize(
+    "role", [Role.COORDINATOR, Role.DOCUMENTALIST, Role.JURY_MEMBER, Role.PARTNER]
+)
+def test_only_a_professional_can_facilitate_with_an_account(role):
+    action = ActionFactory()
+    worker = facilitator(action)
+    msa = OrganisationFactory()
+    operations.set_partners(actor=worker, action=action, partners=[(msa, "Co-anime")])
+    for organisation in (action.organisation, msa):
+        candidate = member(role, organisation)
+        with pytest.raises(ValidationError) as error:
+            operations.set_facilitators(
+                actor=worker, action=action, facilitators=[{"user": worker}, {"user": candidate}]
+            )
+        assert _refusal(error)["facilitators"] == [
+            "Ligne 2 : seul un professionnel de l'organisation porteuse ou d'une organisation "
+            "partenaire peut co-animer avec un compte (il verra les participants)."
+        ]
+        assert not access.can_see_participants(candidate, action)
+    admin = UserFactory(is_national_admin=True)
+    with pytest.raises(ValidationError):
+        operations.set_facilitators(actor=admin, action=action, facilitators=[{"user": admin}])
+    coordinator = member(Role.COORDINATOR, action.organisation)
+    operations.set_facilitators(
+        actor=coordinator,
+        action=action,
+        facilitators=[{"user": worker}, {"user": None, "name": "Mme Lefèvre"}],
+    )
+    assert list(action.facilitators.values_list("user", flat=True)) == [worker.pk, None]
+
+
+def test_a_coordinator_creating_an_action_edits_it_but_does_not_see_its_people():
+    organisation = OrganisationFactory()
+    coordinator = member(Role.COORDINATOR, organisation)
+    action = _create(coordinator, organisation)
+    assert not action.facilitators.exists()
+    assert access.can_edit_action(coordinator, action)
+    assert not access.can_see_participants(coordinator, action)
+    both = member(Role.COORDINATOR, organisation)
+    MembershipFactory(user=both, organisation=organisation, role=Role.PROFESSIONAL)
+    assert access.can_see_participants(both, _create(both, organisation))
+    admin = UserFactory(is_national_admin=True)
+    assert not access.can_see_participants(admin, _create(admin, organisation))
 
 
 def test_set_objectives_replaces_objectives_and_indicators():

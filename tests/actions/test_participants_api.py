@@ -325,40 +325,77 @@ def test_the_candidate_is_enrolled_instead(api, action, known):
         api,
         "post",
         f"{BASE}/{action.pk}/participants",
-        {"participant_id": known.pk, "ladder_step": "participant", "referral": "self"},
+        {
+            "participant_id": known.pk,
+            "pseudonym": "amelie",
+            "age_band": "25-39",
+            "ladder_step": "participant",
+            "referral": "self",
+        },
     )
     assert response.status_code == 201
     assert response.json()["id"] == known.pk
     assert response.json()["ladder_step"]["code"] == "participant"
     assert Participant.objects.count() == 1
     assert Enrolment.objects.get(action=action).participant == known
-    again = _send(api, "post", f"{BASE}/{action.pk}/participants", {"participant_id": known.pk})
+    again = _send(
+        api,
+        "post",
+        f"{BASE}/{action.pk}/participants",
+        {"participant_id": known.pk, "pseudonym": "Amélie"},
+    )
     assert again.status_code == 422
     assert again.json()["errors"]["participant"] == [
         "Cette personne est déjà inscrite à cette action."
     ]
 
 
-def test_enrolling_by_id_reads_only_the_enrolment(api, action, known):
+def test_enrolling_by_id_reads_only_the_identity_and_the_enrolment(api, action, known):
+    for extra, fields in (
+        ({"pseudonym": "Amélie", "contact": "06 00 00 00 00"}, ["contact"]),
+        ({"pseudonym": "Amélie", "allow_duplicate": True}, ["allow_duplicate"]),
+        ({}, ["pseudonym"]),
+    ):
+        response = _send(
+            api, "post", f"{BASE}/{action.pk}/participants", {"participant_id": known.pk, **extra}
+        )
+        assert response.status_code == 422
+        assert sorted(response.json()["errors"]) == fields
+    assert not Enrolment.objects.filter(action=action).exists()
+
+
+def test_an_identifier_not_among_the_matches_of_the_identity_reveals_nothing(
+    api, action, known, commune
+):
+    foreign = enrol(ActionFactory(), ParticipantFactory(pseudonym="Amélie"))
+    elsewhere = CommuneFactory(code="69123", name="Lyon")
+    answers = [
+        _send(api, "post", f"{BASE}/{action.pk}/participants", {"participant_id": pk, **identity})
+        for pk, identity in (
+            (foreign.pk, {"pseudonym": "Amélie"}),
+            (foreign.pk + 1000, {"pseudonym": "Amélie"}),
+            (known.pk, {"pseudonym": "Autre"}),
+            (known.pk, {"pseudonym": "Amélie", "age_band": "65-79"}),
+            (known.pk, {"pseudonym": "Amélie", "commune": {"level": "commune", "code": "69123"}}),
+        )
+    ]
+    assert elsewhere.pk != commune.pk
+    assert [answer.status_code for answer in answers] == [403] * 5
+    assert all(answer.json() == answers[0].json() for answer in answers)
+    assert answers[0].json()["detail"] == "Cette personne n'est pas connue de vos organisations."
+    assert not Enrolment.objects.filter(action=action).exists()
+    assert _send(api, "get", f"{BASE}/participants/{foreign.pk}").status_code in (403, 404)
+
+
+def test_a_non_numeric_identifier_is_a_validation_error(api, action, known):
     response = _send(
         api,
         "post",
         f"{BASE}/{action.pk}/participants",
-        {"participant_id": known.pk, "pseudonym": "Autre"},
+        {"participant_id": "1 OR 1=1", "pseudonym": "Amélie"},
     )
     assert response.status_code == 422
-    assert list(response.json()["errors"]) == ["pseudonym"]
-    assert not Enrolment.objects.filter(action=action).exists()
-
-
-def test_an_unknown_or_foreign_person_cannot_be_enrolled_by_id(api, action):
-    foreign = enrol(ActionFactory(), ParticipantFactory())
-    answers = [
-        _send(api, "post", f"{BASE}/{action.pk}/participants", {"participant_id": pk})
-        for pk in (foreign.pk, foreign.pk + 1000)
-    ]
-    assert [answer.status_code for answer in answers] == [403, 403]
-    assert answers[0].json() == answers[1].json()
+    assert "participant_id" in response.json()["errors"]
     assert not Enrolment.objects.filter(action=action).exists()
 
 

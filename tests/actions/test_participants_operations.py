@@ -159,7 +159,9 @@ def test_the_existing_person_can_be_enrolled_instead(action, worker):
     other_action = ActionFactory(organisation=action.organisation)
     facilitator(other_action, worker)
     existing = enrol(other_action, ParticipantFactory(pseudonym="Sami"))
-    enrolment = operations.enrol_participant(actor=worker, action=action, participant=existing)
+    enrolment = operations.enrol_participant(
+        actor=worker, action=action, participant=existing, pseudonym="sami", age_band="25-39"
+    )
     assert enrolment.joined_on == datetime.date.today()
     assert set(existing.enrolments.values_list("action_id", flat=True)) == {
         action.pk,
@@ -168,9 +170,11 @@ def test_the_existing_person_can_be_enrolled_instead(action, worker):
 
 
 def test_a_second_enrolment_in_the_same_action_is_refused(action, worker):
-    person = enrol(action, ParticipantFactory())
+    person = enrol(action, ParticipantFactory(pseudonym="Nadia"))
     with pytest.raises(ValidationError) as refused:
-        operations.enrol_participant(actor=worker, action=action, participant=person)
+        operations.enrol_participant(
+            actor=worker, action=action, participant=person, pseudonym="Nadia"
+        )
     assert refused.value.message_dict["participant"] == [
         "Cette personne est déjà inscrite à cette action."
     ]
@@ -517,6 +521,38 @@ def test_someone_unknown_to_the_actors_organisations_cannot_be_enrolled(action, 
     assert not stranger.enrolments.filter(action=action).exists()
 
 
+def test_enrolling_someone_needs_the_identity_she_matches(action, worker):
+    other_action = ActionFactory(organisation=action.organisation)
+    commune = CommuneFactory()
+    sami = enrol(other_action, ParticipantFactory(pseudonym="Sami", commune=commune))
+    for identity in (
+        {},
+        {"pseudonym": "Nadia"},
+        {"pseudonym": "Sami", "age_band": "65-79"},
+        {"pseudonym": "Sami", "commune": CommuneFactory()},
+    ):
+        with pytest.raises(PermissionDenied) as refused:
+            operations.enrol_participant(actor=worker, action=action, participant=sami, **identity)
+        assert str(refused.value) == "Cette personne n'est pas connue de vos organisations."
+    assert not sami.enrolments.filter(action=action).exists()
+    assert not AuditEntry.objects.filter(action="enrol_participant", actor=worker).exists()
+    operations.enrol_participant(
+        actor=worker, action=action, participant=sami, pseudonym=" SAMI ", commune=commune
+    )
+    assert sami.enrolments.filter(action=action).exists()
+
+
+def test_an_erased_person_cannot_be_enrolled_even_with_her_former_identity(action, worker):
+    person = create(worker, action, pseudonym="Lina")
+    operations.erase_participant(actor=worker, participant=person)
+    other_action = ActionFactory(organisation=action.organisation)
+    facilitator(other_action, worker)
+    with pytest.raises(PermissionDenied):
+        operations.enrol_participant(
+            actor=worker, action=other_action, participant=person, pseudonym="Lina"
+        )
+
+
 def test_an_erased_person_is_neither_changed_nor_merged(action, worker):
     erased = create(worker, action, pseudonym="Lina")
     operations.erase_participant(actor=worker, participant=erased)
@@ -562,3 +598,44 @@ def test_erasure_removes_her_name_from_the_logbook_and_session_notes(action, wor
     # Another group's logbook is not hers: it is left as it was.
     elsewhere.refresh_from_db()
     assert elsewhere.text == "Yasmina B. invitée."
+
+
+def test_erasure_removes_her_name_from_the_audit_trail_of_texts(action, worker, person):
+    from maillage.actions.operations.logbook import add_log_entry, update_log_entry
+    from maillage.actions.operations.sessions import update_session
+
+    person.pseudonym = "Yasmina B."
+    person.save()
+    entry = add_log_entry(
+        actor=worker,
+        action=action,
+        date=action.start_date,
+        kind="proposal",
+        text="Une longue introduction qui remplit presque tout le début, puis Yasmina B. propose.",
+    )
+    update_log_entry(actor=worker, entry=entry, outcome="Yasmina l'organise à Sainte-Marie.")
+    # Its audit entry is named by the first 80 characters, which cut her name: « … Yasm ».
+    cut = add_log_entry(
+        actor=worker,
+        action=action,
+        date=action.start_date,
+        kind="event",
+        text=f"{'Une sortie au parc, un goûter partagé, des jeux pour les enfants,':<76}Yasmina.",
+    )
+    session = SessionFactory(action=action)
+    update_session(actor=worker, session=session, note="Yasmina est venue avec sa sœur.")
+    untouched = SessionFactory(action=action, note="Rien à signaler.")
+
+    operations.erase_participant(actor=worker, participant=person)
+
+    texts = AuditEntry.objects.values_list("object_repr", "before", "after")
+    assert not [row for row in texts if "yasm" in str(row).lower()]
+    entry.refresh_from_db()
+    assert entry.outcome == "[prénom retiré] l'organise à Sainte-Marie."
+    redactions = AuditEntry.objects.filter(action="redact_after_erasure")
+    assert {(row.object_type, row.object_id, tuple(row.after["fields"])) for row in redactions} == {
+        ("actions.logentry", str(entry.pk), ("text", "outcome")),
+        ("actions.logentry", str(cut.pk), ("text",)),
+        ("actions.session", str(session.pk), ("note",)),
+    }
+    assert not redactions.filter(object_id=str(untouched.pk), object_type="actions.session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -179,6 +180,43 @@ def test_choosing_the_existing_person_enrols_her(logged, action, worker):
     assert response.status_code == 302
     assert existing.enrolments.filter(action=action).exists()
     assert Participant.objects.count() == 1
+
+
+def test_the_duplicate_warning_sends_back_the_typed_identity_with_the_choice(logged, action):
+    other = ActionFactory(organisation=action.organisation)
+    existing = enrol(other, ParticipantFactory(pseudonym="Amina", age_band=""))
+    commune = CommuneFactory()
+    warning = add(logged, action, age_band="40-54", commune=commune.pk)
+    page = warning.content.decode()
+    assert f'name="existing" value="{existing.pk}"' in page
+    assert 'name="pseudonym" value="Amina"' in page and 'value="40-54" selected' in page
+    response = add(logged, action, age_band="40-54", commune=commune.pk, existing=existing.pk)
+    assert response.status_code == 302
+    assert existing.enrolments.filter(action=action).exists()
+
+
+def test_an_identifier_that_does_not_match_the_typed_identity_reveals_nothing(logged, action):
+    other = ActionFactory(organisation=action.organisation)
+    hidden = enrol(other, ParticipantFactory(pseudonym="Bérénice", contact=""))
+    answers = [add(logged, action, existing=pk) for pk in (hidden.pk, hidden.pk + 1000)]
+    assert [answer.status_code for answer in answers] == [403, 403]
+    pages = [re.sub(r'csrfmiddlewaretoken" value="\w+"', "", a.content.decode()) for a in answers]
+    assert pages[0] == pages[1]
+    assert "Cette personne n&#x27;est pas connue de vos organisations." in pages[0]
+    assert "Bérénice" not in pages[0]
+    assert not hidden.enrolments.filter(action=action).exists()
+    assert not Participant.objects.filter(pseudonym="Amina").exists()
+    assert logged.get(url("participant", hidden.pk)).status_code == 403
+
+
+def test_a_non_numeric_choice_is_a_form_error(logged, action):
+    enrol(action, ParticipantFactory(pseudonym="Zoé"))
+    response = add(logged, action, existing="1 OR 1=1")
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Le choix de la personne à inscrire n'est pas valide."
+    ]
+    assert not Participant.objects.filter(pseudonym="Amina").exists()
 
 
 # --- Her page ------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ def test_action_report(worker_client, example, django_assert_max_num_queries):  
     assert body["new_participants"] == 1
     assert body["sessions"]["held"] == 2
     assert body["sessions"]["headcount"] == 7
+    # 4 March: p1 and p3 named; 11 March: a headcount of 7 and no name.
+    assert body["sessions"]["attendance"] == 9
     assert body["by_commune"][-1] == {"key": "inconnu", "label": "Non renseigné", "value": 1}
 
 

@@ -21,6 +21,7 @@ from maillage.actions.models import (
 )
 from maillage.actions.reports.activity import action_report, funder_report, scope_report
 from maillage.actions.reports.dashboard import dashboard
+from maillage.actions.reports.stability import group_stability
 from maillage.organisations.models import OrganisationKind, Role
 from tests.actions.factories import ActionFactory, ParticipantFactory, SessionFactory, enrol
 from tests.actions.factories import facilitator as make_facilitator
@@ -257,3 +258,60 @@ def test_dashboard_area_of_a_coordinator_an_administrator_and_a_stranger(example
     assert narrowed.actions == 1
     assert narrowed.territory_level == "EPCI"
     assert dashboard(member(Role.PROFESSIONAL)).actions == 0
+
+
+def test_a_headcount_beside_names_is_not_added_to_them():
+    """Three sessions counted by hand: 3 named + a headcount of 3 (the same people: 3), a
+    headcount of 5 alone (5), 2 named without headcount (2): 10 present over 3 sessions."""
+    carrier = OrganisationFactory()
+    caf = OrganisationFactory(kind=OrganisationKind.CAF)
+    action = ActionFactory(organisation=carrier)
+    worker = make_facilitator(action)
+    Funder.objects.create(action=action, organisation=caf)
+    people = [enrol(action, ParticipantFactory()) for _ in range(3)]
+
+    def held(day, present, headcount=None):
+        session = SessionFactory(
+            action=action, date=day, status=SessionStatus.HELD, headcount=headcount
+        )
+        for person in present:
+            Attendance.objects.create(session=session, participant=person, status=Presence.PRESENT)
+        if not present:
+            # An absence is a row too: it must not turn the session into a « named » one.
+            Attendance.objects.create(
+                session=session, participant=ParticipantFactory(), status=Presence.ABSENT
+            )
+
+    held(D(2026, 2, 4), people, headcount=3)
+    held(D(2026, 2, 11), [], headcount=5)
+    held(D(2026, 2, 18), people[:2])
+
+    sessions = action_report(action).sessions
+    assert (sessions.presences, sessions.headcount, sessions.attendance) == (5, 8, 10)
+    assert sessions.average_attendance == pytest.approx(3.3)
+    funder = funder_report(user=worker, funder=caf)
+    assert (funder.presences, funder.headcount, funder.attendance) == (5, 8, 10)
+    assert funder.lines[0].attendance == 10
+    assert group_stability(action).average_attendance == pytest.approx(10 / 3)
+
+
+def test_someone_back_in_another_action_of_the_scope_is_not_new():
+    """Léa came to A in 2025 and left; she joins B in March 2026. Over March 2026 in the scope
+    A + B she is a participant, not a new one; Tom, first seen in March, is new."""
+    carrier = OrganisationFactory()
+    a = ActionFactory(organisation=carrier, start_date=D(2025, 1, 6))
+    b = ActionFactory(organisation=carrier)
+    lea, tom = ParticipantFactory(), ParticipantFactory()
+    enrol(a, lea)
+    a.enrolments.filter(participant=lea).update(left_on=D(2025, 6, 30))
+    enrol(b, lea)
+    enrol(b, tom)
+    b.enrolments.update(joined_on=D(2026, 3, 2))
+    scope = CollectiveAction.objects.filter(pk__in=[a.pk, b.pk])
+
+    report = scope_report(scope, start=D(2026, 3, 1), end=D(2026, 3, 31))
+
+    assert (report.participants, report.new_participants) == (2, 1)
+    assert scope_report(scope, start=D(2025, 1, 1), end=D(2025, 12, 31)).new_participants == 1
+    # Over B alone, both arrived in March.
+    assert action_report(b, start=D(2026, 3, 1), end=D(2026, 3, 31)).new_participants == 2

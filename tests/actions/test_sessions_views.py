@@ -317,3 +317,55 @@ def test_without_javascript_conflicts_are_listed(logged, action, session, worker
     (message,) = _messages(response)
     assert message.startswith("Nadia : déjà noté « Excusé » par Claire M. à ")
     assert Attendance.objects.get().status == "excused"
+
+
+def test_tap_on_a_cancelled_session_returns_the_stored_row_with_the_reason(logged, action, session):
+    # htmx 2 swaps no 4xx answer: a refusal must come back as the row, or the radio would stay
+    # on a choice that was never saved.
+    person = enrol(action, ParticipantFactory(pseudonym="Nadia"))
+    Attendance.objects.create(session=session, participant=person, status="absent")
+    Session.objects.filter(pk=session.pk).update(status=SessionStatus.CANCELLED)
+
+    response = logged.post(
+        _attendance_url(session),
+        {
+            "participant": person.pk,
+            f"status-{person.pk}": "present",
+            f"version-{person.pk}": "1",
+            f"was-{person.pk}": "absent",
+        },
+        headers=HTMX,
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.startswith('<fieldset class="fr-segmented attendance-row attendance-row--error"')
+    assert "Pas enregistré : Cette séance est annulée" in body
+    assert 'value="absent" checked' in body and 'value="present" checked' not in body
+    assert "Nadia : pas enregistré." in body  # in the live region, out of band
+    assert Attendance.objects.get().status == Presence.ABSENT
+
+
+def test_tap_for_someone_gone_before_the_session_is_refused_in_the_row(logged, action, session):
+    person = enrol(
+        action, ParticipantFactory(pseudonym="Nadia"), left_on=session.date - D.resolution
+    )
+
+    response = logged.post(
+        _attendance_url(session),
+        {"participant": person.pk, f"status-{person.pk}": "present"},
+        headers=HTMX,
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "fr-message--error" in body
+    assert "checked" not in body
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_page_loads_the_script_that_undoes_a_failed_tap(logged, action, session):
+    _people(action, 1)
+    page = logged.get(_attendance_url(session)).content.decode()
+    assert "actions/attendance.js" in page
+    assert 'data-unsaved="Pas enregistré : vérifiez la connexion et touchez à nouveau."' in page

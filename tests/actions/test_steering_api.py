@@ -217,7 +217,7 @@ def test_team_facilitator_from_outside_is_refused() -> None:
     payload = {"facilitators": [{"user_id": outsider.pk}], "partners": [], "funders": []}
     response = _put(_client(worker), _url(action, "team"), payload)
     assert response.status_code == 422
-    assert "Ligne 1 : seul un membre" in response.json()["errors"]["facilitators"][0]
+    assert "Ligne 1 : seul un professionnel" in response.json()["errors"]["facilitators"][0]
     assert _written(action) == before
 
 

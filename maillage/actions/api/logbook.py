@@ -4,6 +4,7 @@ the action, written by its editors through `maillage.actions.operations.logbook`
 plain text, no future date)."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from ninja.security import django_auth
 from maillage.actions.api.steering import readable_action
 from maillage.actions.models import ActionDocument, LogEntry, LogKind
 from maillage.actions.operations.logbook import add_log_entry, update_log_entry
+from maillage.actions.redaction import reader_redactor
 from maillage.api_errors import ErrorOut
 from maillage.organisations.tokens import TokenAuth
 
@@ -71,14 +73,14 @@ class LogEntryIn(Schema):
     highlight: bool = Field(False, description="À retenir pour la capitalisation")
 
 
-def _out(entry: LogEntry) -> dict[str, Any]:
+def _out(entry: LogEntry, redact: Callable[[str], str]) -> dict[str, Any]:
     return {
         "id": entry.pk,
         "date": entry.date,
         "kind": entry.kind,
         "kind_label": entry.get_kind_display(),
-        "text": entry.text,
-        "outcome": entry.outcome,
+        "text": redact(entry.text),
+        "outcome": redact(entry.outcome),
         "highlight": entry.highlight,
         "author": {"id": entry.author_id, "name": entry.author.display_name},
         "created_at": entry.created_at,
@@ -99,8 +101,8 @@ def _entries() -> Any:
     )
 
 
-def _read_back(entry: LogEntry) -> dict[str, Any]:
-    return _out(_entries().get(pk=entry.pk))
+def _read_back(request: HttpRequest, entry: LogEntry) -> dict[str, Any]:
+    return _out(_entries().get(pk=entry.pk), reader_redactor(request.auth, entry.action))
 
 
 @router.get(
@@ -131,11 +133,12 @@ def list_log_entries(
     if filters.highlight is not None:
         entries = entries.filter(highlight=filters.highlight)
     start = (filters.page - 1) * filters.per_page
+    redact = reader_redactor(request.auth, action)
     return {
         "count": entries.count(),
         "page": filters.page,
         "per_page": filters.per_page,
-        "results": [_out(entry) for entry in entries[start : start + filters.per_page]],
+        "results": [_out(entry, redact) for entry in entries[start : start + filters.per_page]],
     }
 
 
@@ -156,7 +159,7 @@ def create_log_entry(
         action=readable_action(request, action_id),
         **payload.dict(),
     )
-    return Status(201, _read_back(entry))
+    return Status(201, _read_back(request, entry))
 
 
 @router.patch(
@@ -176,4 +179,4 @@ def patch_log_entry(
     if entry is None:
         raise Http404(_("Cette action n'a pas d'entrée de journal n° %(id)s.") % {"id": entry_id})
     update_log_entry(actor=request.auth, entry=entry, **payload)  # type: ignore[attr-defined]
-    return _read_back(entry)
+    return _read_back(request, entry)

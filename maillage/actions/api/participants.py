@@ -14,7 +14,7 @@ from ninja import Field, PatchDict, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from maillage.actions import access
-from maillage.actions.api.schemas_actions import PlaceOut
+from maillage.actions.api.schemas_actions import OrganisationNameOut
 from maillage.actions.enrolments import action_enrolments, participant_enrolments
 from maillage.actions.models import (
     AgeBand,
@@ -28,9 +28,10 @@ from maillage.actions.operations import participants as operations
 from maillage.api_errors import ErrorOut
 from maillage.organisations.models import Organisation, User
 from maillage.organisations.tokens import TokenAuth
-from maillage.practices.api_schemas import TermOut, TerritoryCode
+from maillage.practices.api_schemas import TermLabelOut, TerritoryCode
 from maillage.referential.models import Term
 from maillage.territories.models import Territory
+from maillage.territories.schemas import TerritoryRef
 
 router = Router()
 AUTH = [TokenAuth(), django_auth]
@@ -39,6 +40,9 @@ WRITE_ERRORS = {**READ_ERRORS, 422: ErrorOut}
 AGE_BANDS_DOC = ", ".join(f"`{value}` ({label})" for value, label in AgeBand.choices if value)
 REFERRALS_DOC = ", ".join(f"`{value}` ({label})" for value, label in Referral.choices)
 PERSON_FIELDS = ("pseudonym", "age_band", "commune", "contact", "contact_consent")
+# With `participant_id`, the identity typed is sent back: the person must be among its matches.
+IDENTITY_FIELDS = ("pseudonym", "age_band", "commune")
+ENROL_EXISTING_IGNORED = {"contact", "contact_consent", "eligibility_tags", "allow_duplicate"}
 
 
 # --- Schemas -------------------------------------------------------------------------------
@@ -50,16 +54,11 @@ class TagOut(Schema):
     funder: str = Field(description="L'organisation financeuse dont c'est le critère")
 
 
-class OrganisationOut(Schema):
-    id: int
-    name: str
-
-
 class EnrolmentFieldsOut(Schema):
     referral: str = Field(description=f"Arrivée dans l'action : {REFERRALS_DOC} ou vide")
     referral_label: str
-    referred_by: OrganisationOut | None = Field(description="Organisation qui a orienté")
-    ladder_step: TermOut | None = Field(description="Parcours de participation")
+    referred_by: OrganisationNameOut | None = Field(description="Organisation qui a orienté")
+    ladder_step: TermLabelOut | None = Field(description="Parcours de participation")
     joined_on: datetime.date
     left_on: datetime.date | None
     sessions_attended: int = Field(description="Séances de l'action où elle a été notée présente")
@@ -70,7 +69,7 @@ class ParticipantRowOut(EnrolmentFieldsOut):
     pseudonym: str
     age_band: str = Field(description=f"Tranche d'âge : {AGE_BANDS_DOC} ou vide")
     age_band_label: str
-    commune: PlaceOut | None
+    commune: TerritoryRef | None
     eligibility_tags: list[TagOut]
 
 
@@ -95,7 +94,7 @@ class ParticipantOut(Schema):
     pseudonym: str
     age_band: str = Field(description=f"Tranche d'âge : {AGE_BANDS_DOC} ou vide")
     age_band_label: str
-    commune: PlaceOut | None
+    commune: TerritoryRef | None
     contact: str
     contact_consent_at: datetime.datetime | None = Field(
         description="Date de l'accord de la personne pour être contactée"
@@ -112,7 +111,7 @@ class CandidateOut(Schema):
     pseudonym: str
     age_band: str
     age_band_label: str
-    commune: PlaceOut | None
+    commune: TerritoryRef | None
 
 
 class DuplicateOut(Schema):
@@ -137,8 +136,10 @@ class EnrolmentIn(Schema):
 class ParticipantCreateIn(EnrolmentIn):
     participant_id: int | None = Field(
         None,
-        description="Inscrire une personne déjà connue (par exemple un candidat d'une réponse "
-        "409) : seuls les champs de l'inscription sont alors lus",
+        ge=1,
+        description="Inscrire une personne déjà connue, candidate d'une réponse 409 : renvoyez "
+        "aussi l'identité saisie (`pseudonym`, `age_band`, `commune`), dont elle doit être une "
+        "correspondance ; seuls ces champs et ceux de l'inscription sont alors lus",
     )
     pseudonym: str = Field("", description="Prénom ou pseudonyme, jamais le nom complet")
     age_band: str = Field("", description=f"Tranche d'âge : {AGE_BANDS_DOC}")
@@ -363,20 +364,24 @@ def _references(data: dict[str, Any]) -> dict[str, Any]:
 def _enrol_existing(
     actor: User, action: CollectiveAction, payload: ParticipantCreateIn
 ) -> Participant:
-    extra = payload.model_fields_set & {*PERSON_FIELDS, "eligibility_tags", "allow_duplicate"}
-    if extra:
-        raise ValidationError(
-            {
-                name: [_("Avec « participant_id », seuls les champs de l'inscription sont lus.")]
-                for name in sorted(extra)
-            }
-        )
-    participant = Participant.objects.filter(pk=payload.participant_id).first()
-    if participant is None:
-        # The same answer as for a person of another organisation: identifiers reveal nothing.
-        raise PermissionDenied(_("Cette personne n'est pas connue de vos organisations."))
-    enrolment = _references(payload.dict(include=set(EnrolmentIn.model_fields)))
-    operations.enrol_participant(actor=actor, action=action, participant=participant, **enrolment)
+    errors = {
+        name: [_("Avec « participant_id », seules l'identité saisie et l'inscription sont lues.")]
+        for name in sorted(payload.model_fields_set & ENROL_EXISTING_IGNORED)
+    }
+    if not payload.pseudonym.strip():
+        errors["pseudonym"] = [
+            _("Avec « participant_id », renvoyez le prénom ou pseudonyme saisi.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    fields = _references(payload.dict(include={*IDENTITY_FIELDS, *EnrolmentIn.model_fields}))
+    identity = {name: fields.pop(name) for name in IDENTITY_FIELDS}
+    participant = operations.shown_match(
+        actor=actor, action=action, participant_id=payload.participant_id, **identity
+    )
+    operations.enrol_participant(
+        actor=actor, action=action, participant=participant, **identity, **fields
+    )
     return participant
 
 
@@ -387,8 +392,8 @@ def _duplicates(actor: User, action: CollectiveAction, fields: dict[str, Any]) -
     return {
         "detail": _(
             "Une personne correspondante est peut-être déjà connue de vos organisations. "
-            "Inscrivez-la en renvoyant « participant_id », ou confirmez qu'il s'agit d'une autre "
-            "personne avec « allow_duplicate »."
+            "Inscrivez-la en renvoyant « participant_id » avec la même identité, ou confirmez "
+            "qu'il s'agit d'une autre personne avec « allow_duplicate »."
         ),
         "candidates": [_person(match) for match in matches],
     }
@@ -402,8 +407,8 @@ def _duplicates(actor: User, action: CollectiveAction, fields: dict[str, Any]) -
     description="Crée la fiche et l'inscrit. Si des personnes de vos organisations "
     "correspondent (prénom sans accents ni majuscules, tranche d'âge et commune quand les deux "
     "en ont), rien n'est créé : la réponse est 409 avec les candidats (identifiant, pseudonyme, "
-    "tranche d'âge, commune). Renvoyez alors `participant_id` pour inscrire la personne "
-    "existante, ou `allow_duplicate: true` s'il s'agit d'une autre. Un contact sans accord "
+    "tranche d'âge, commune). Renvoyez alors `participant_id` avec la même identité pour "
+    "inscrire la personne existante, ou `allow_duplicate: true` s'il s'agit d'une autre. Un contact sans accord "
     "répond 422. Les critères des financeurs sont facultatifs et jamais une condition.",
 )
 def create_participant(

@@ -55,24 +55,30 @@ class TimeTotalOut(Schema):
     minutes: int
 
 
+# The count every page shows: a headcount noted beside names counts the same people again.
+ATTENDANCE_DOC = (
+    "Présents aux séances tenues : pour chaque séance, les présences notées nominativement, ou "
+    "le nombre compté sans les noms quand aucun nom n'a été noté (jamais les deux additionnés)"
+)
+
+
 class SessionFiguresOut(Schema):
     planned: int = Field(description="Séances prévues")
     held: int = Field(description="Séances tenues")
     cancelled: int = Field(description="Séances annulées")
     presences: int = Field(description="Présences notées nominativement aux séances tenues")
     headcount: int = Field(description="Présents comptés sans les noms")
-    average_attendance: float | None = Field(
-        description="Présents (nominatifs et comptés) par séance tenue"
-    )
+    attendance: int = Field(description=ATTENDANCE_DOC)
+    average_attendance: float | None = Field(description="`attendance` par séance tenue")
 
 
-class PartnerOut(Schema):
+class ReportPartnerOut(Schema):
     organisation_id: int
     name: str
     actions: int
 
 
-class FunderOut(Schema):
+class ReportFunderOut(Schema):
     organisation_id: int
     name: str
     actions: int
@@ -90,8 +96,8 @@ class ActivityReportOut(Schema):
     sessions: SessionFiguresOut
     time_minutes: int
     time_by_activity: list[TimeTotalOut]
-    partners: list[PartnerOut]
-    funders: list[FunderOut]
+    partners: list[ReportPartnerOut]
+    funders: list[ReportFunderOut]
 
 
 class FunderActionOut(Schema):
@@ -105,6 +111,7 @@ class FunderActionOut(Schema):
     sessions_held: int
     presences: int
     headcount: int
+    attendance: int = Field(description=ATTENDANCE_DOC)
     time_minutes: int
 
 
@@ -121,6 +128,7 @@ class FunderReportOut(Schema):
     sessions_held: int
     presences: int
     headcount: int
+    attendance: int = Field(description=ATTENDANCE_DOC)
     time_minutes: int
     actions: list[FunderActionOut]
 

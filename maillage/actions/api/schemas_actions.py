@@ -12,7 +12,8 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from maillage.actions.models import ActionStatus, GroupKind, IndicatorKind
-from maillage.practices.api_schemas import TermOut, TerritoryCode
+from maillage.practices.api_schemas import TermLabelOut, TerritoryCode
+from maillage.territories.schemas import TerritoryRef
 
 STATUS_DOC = "Statut : " + ", ".join(
     f"`{value}` ({label})" for value, label in ActionStatus.choices
@@ -22,9 +23,8 @@ STATUS_DOC = "Statut : " + ", ".join(
 # Output
 
 
-class PlaceOut(Schema):
-    level: str = Field(description="Niveau : commune, epci, departement, region…")
-    code: str = Field(description="Code officiel géographique ; SIREN pour un EPCI")
+class OrganisationNameOut(Schema):
+    id: int
     name: str
 
 
@@ -40,11 +40,11 @@ class ActionSummaryOut(Schema):
     group_name: str = Field(description="Le nom que le groupe s'est choisi")
     status: str = Field(description=STATUS_DOC)
     status_label: str
-    isic_form: TermOut = Field(description="Forme d'intervention collective")
-    isic_subtype: TermOut | None = Field(description="Sous-type de la forme")
-    phase: TermOut | None = Field(description="Phase en cours (vocabulaire phase)")
+    isic_form: TermLabelOut = Field(description="Forme d'intervention collective")
+    isic_subtype: TermLabelOut | None = Field(description="Sous-type de la forme")
+    phase: TermLabelOut | None = Field(description="Phase en cours (vocabulaire phase)")
     organisation: OrganisationRefOut = Field(description="Organisation porteuse")
-    territories: list[PlaceOut]
+    territories: list[TerritoryRef]
     start_date: date
     end_date: date | None
     participants_count: int = Field(description="Personnes inscrites")
@@ -93,7 +93,7 @@ class FunderOut(Schema):
 
 
 class PhaseOut(Schema):
-    phase: TermOut
+    phase: TermLabelOut
     start_date: date
     end_date: date | None
     decisions: str = Field(description="Ce qui a été décidé à cette étape")
@@ -101,8 +101,8 @@ class PhaseOut(Schema):
 
 class ActionOut(ActionSummaryOut):
     description: str
-    publics: list[TermOut]
-    themes: list[TermOut]
+    publics: list[TermLabelOut]
+    themes: list[TermLabelOut]
     group_kind: str = Field(description="Type de groupe : " + ", ".join(GroupKind.values))
     expected_participants: int | None
     planned_withdrawal: date | None = Field(

@@ -4,6 +4,7 @@ read by whoever reads the action, changed by its professionals; attendance (with
 read and taken by its facilitators only."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from maillage.actions.models import (
     Session,
 )
 from maillage.actions.operations import sessions as operations
+from maillage.actions.redaction import reader_redactor
 from maillage.api_errors import ErrorOut
 from maillage.organisations.access import require
 from maillage.organisations.models import User
@@ -147,13 +149,14 @@ def _session(action: CollectiveAction, session_id: int) -> Session:
     return session
 
 
-def _session_out(session: Session) -> dict[str, Any]:
+def _session_out(session: Session, redact: Callable[[str], str]) -> dict[str, Any]:
     return {
         **{
             name: getattr(session, name)
             for name in SessionOut.model_fields
             if name != "facilitators"
         },
+        "note": redact(session.note),
         "facilitators": [facilitator.pk for facilitator in session.facilitators.all()],
     }
 
@@ -180,7 +183,9 @@ def _facilitators(action: CollectiveAction, ids: list[int]) -> list[Facilitator]
     "présentes. Pour qui lit l'action.",
 )
 def list_sessions(request: HttpRequest, action_id: int) -> list[dict[str, Any]]:
-    return [_session_out(session) for session in _sessions(_action(request, action_id))]
+    action = _action(request, action_id)
+    redact = reader_redactor(request.auth, action)
+    return [_session_out(session, redact) for session in _sessions(action)]
 
 
 @router.post(
@@ -196,7 +201,9 @@ def create_session(request: HttpRequest, action_id: int, payload: SessionIn) -> 
     data = payload.dict()
     data["facilitators"] = _facilitators(action, data["facilitators"])
     session = operations.plan_session(actor=request.auth, action=action, **data)  # type: ignore[attr-defined]
-    return Status(201, _session_out(_session(action, session.pk)))
+    return Status(
+        201, _session_out(_session(action, session.pk), reader_redactor(request.auth, action))
+    )
 
 
 @router.post(
@@ -210,8 +217,9 @@ def create_session(request: HttpRequest, action_id: int, payload: SessionIn) -> 
 def create_series(request: HttpRequest, action_id: int, payload: SeriesIn) -> Status[Any]:
     action = _action(request, action_id)
     series = operations.plan_series(actor=request.auth, action=action, **payload.dict())  # type: ignore[attr-defined]
+    redact = reader_redactor(request.auth, action)
     return Status(
-        201, [_session_out(session) for session in _sessions(action).filter(series=series)]
+        201, [_session_out(session, redact) for session in _sessions(action).filter(series=series)]
     )
 
 
@@ -222,7 +230,8 @@ def create_series(request: HttpRequest, action_id: int, payload: SeriesIn) -> St
     summary="Une séance",
 )
 def get_session(request: HttpRequest, action_id: int, session_id: int) -> dict[str, Any]:
-    return _session_out(_session(_action(request, action_id), session_id))
+    action = _action(request, action_id)
+    return _session_out(_session(action, session_id), reader_redactor(request.auth, action))
 
 
 @router.patch(
@@ -243,7 +252,7 @@ def update_session(
     if "facilitators" in data:
         data["facilitators"] = _facilitators(action, data["facilitators"])
     operations.update_session(actor=request.auth, session=session, **data)  # type: ignore[attr-defined]
-    return _session_out(_session(action, session_id))
+    return _session_out(_session(action, session_id), reader_redactor(request.auth, action))
 
 
 def _attendance_session(request: HttpRequest, action_id: int, session_id: int) -> Session:

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from maillage.actions import access
+from maillage.actions.api.schemas_actions import OrganisationNameOut
 from maillage.actions.models import Activity, CollectiveAction, TimeEntry
 from maillage.actions.operations.time import add_time_entry
 from maillage.api_errors import ErrorOut
@@ -29,11 +30,6 @@ class PersonOut(Schema):
     name: str
 
 
-class OrganisationOut(Schema):
-    id: int
-    name: str
-
-
 class TimeEntryOut(Schema):
     id: int
     date: datetime.date
@@ -41,7 +37,7 @@ class TimeEntryOut(Schema):
     activity: str
     activity_label: str
     user: PersonOut
-    organisation: OrganisationOut
+    organisation: OrganisationNameOut
     team: str
     phase: str | None = Field(None, description="Code de la phase (référentiel « phase »)")
     session_id: int | None = None

@@ -12,6 +12,13 @@ recreated, so the sessions they ran and the reports that count them stay linked.
 Partners read the action: `set_partners` keeps `shared_with` equal to the partner organisations
 (sharing is read-only; editing stays with the carrier's professionals and the facilitators).
 
+Facilitators with an account see the participants' names, so `_check_facilitators` accepts only
+professionals (`Role.PROFESSIONAL`) of the carrier or of a partner organisation: coordinators,
+documentalists, jury and partner-role members, and national administrators, are named without an
+account. For the same reason `create_action` makes its creator a facilitator only when she is a
+professional of the carrier; a coordinator who creates an action edits it (her role allows it) and
+adds its professionals on the team page, but does not see the people in it.
+
 Status and phases: the phases are the action's dated record of what was decided. When the status
 becomes « Passée au groupe » (`handed_over`) and the current phase is not already « Retrait et
 passage de relais », that phase is recorded from today, so the timeline shows when the group took
@@ -46,7 +53,7 @@ from maillage.actions.models import (
 )
 from maillage.organisations import audit
 from maillage.organisations.access import is_national_admin, organisation_ids, require
-from maillage.organisations.models import Membership, Organisation, User
+from maillage.organisations.models import Membership, Organisation, Role, User
 from maillage.referential.models import Term
 from maillage.territories.models import Territory
 from maillage.web.plain_text import has_markup, markup_errors, markup_message
@@ -201,7 +208,8 @@ def create_action(
     start_date: datetime.date,
     **fields: Any,
 ) -> CollectiveAction:
-    """The actor becomes the first facilitator of the new action, for its carrier organisation."""
+    """The actor becomes the first facilitator of the new action, for its carrier organisation,
+    when she is one of its professionals (see the module docstring)."""
     require(access.can_create_action(actor), str(CREATE_REFUSAL))
     _unknown_fields(fields)
     values = {
@@ -231,7 +239,10 @@ def create_action(
     action.save()
     for name, items in many.items():
         getattr(action, name).set(items)
-    Facilitator.objects.create(action=action, user=actor, organisation=organisation)
+    if Membership.objects.filter(
+        user=actor, organisation=organisation, role=Role.PROFESSIONAL
+    ).exists():
+        Facilitator.objects.create(action=action, user=actor, organisation=organisation)
     audit.record(actor, "create_action", action, after=audit.snapshot(action, AUDITED_FIELDS))
     _handover(actor, action, ActionStatus.PREPARATION)
     return action
@@ -294,10 +305,10 @@ def _check_facilitators(action: CollectiveAction, rows: list[Mapping[str, Any]])
     errors: list[str] = []
     allowed = {action.organisation_id, *action.partners.values_list("organisation_id", flat=True)}
     users = [row["user"] for row in rows if row.get("user") is not None]
-    members = set(
-        Membership.objects.filter(user__in=users, organisation_id__in=allowed).values_list(
-            "user_id", flat=True
-        )
+    professionals = set(
+        Membership.objects.filter(
+            user__in=users, organisation_id__in=allowed, role=Role.PROFESSIONAL
+        ).values_list("user_id", flat=True)
     )
     seen: set[int] = set()
     for number, row in enumerate(rows, start=1):
@@ -307,12 +318,12 @@ def _check_facilitators(action: CollectiveAction, rows: list[Mapping[str, Any]])
             errors.append(prefix + _("indiquez un compte ou un nom."))
         elif user is not None and not user.is_active:
             errors.append(prefix + _("ce compte est désactivé."))
-        elif user is not None and user.pk not in members and not is_national_admin(user):
+        elif user is not None and user.pk not in professionals:
             errors.append(
                 prefix
                 + _(
-                    "seul un membre de l'organisation porteuse ou d'une organisation partenaire "
-                    "peut être co-animateur avec un compte (il verra les participants)."
+                    "seul un professionnel de l'organisation porteuse ou d'une organisation "
+                    "partenaire peut co-animer avec un compte (il verra les participants)."
                 )
             )
         elif user is not None and user.pk in seen:
@@ -334,8 +345,8 @@ def _check_facilitators(action: CollectiveAction, rows: list[Mapping[str, Any]])
 def set_facilitators(
     *, actor: User, action: CollectiveAction, facilitators: Iterable[Mapping[str, Any]]
 ) -> None:
-    """Facilitators with an account see the participants, so only members of the carrier or of a
-    partner organisation get one; others are named without an account."""
+    """Facilitators with an account see the participants, so only professionals of the carrier
+    or of a partner organisation get one; others are named without an account."""
     _refuse_edit(actor, action)
     rows = list(facilitators)
     _check_facilitators(action, rows)

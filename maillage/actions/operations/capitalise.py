@@ -12,7 +12,7 @@ professional wrote in the logbook is removed from the text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -31,11 +31,10 @@ from maillage.actions.models import (
     Enrolment,
     LogEntry,
     LogKind,
-    Participant,
     SessionStatus,
     TimeEntry,
 )
-from maillage.actions.redaction import name_redactor
+from maillage.actions.redaction import group_redactor
 from maillage.actions.reports.stability import Stability, group_stability
 from maillage.actions.reports.time import duration, time_totals
 from maillage.organisations import audit
@@ -108,7 +107,7 @@ def draft_fields(action: CollectiveAction) -> dict[str, Any]:
         "pitfalls": _pitfalls(action),
         "voices": _voices(action),
     }
-    redact = _redactor(action)
+    redact = group_redactor(action)
     texts = {name: redact(text) for name, text in texts.items()}
     texts["title"] = _clip(texts["title"], TITLE_LENGTH)
     texts["summary"] = _clip(texts["summary"], SUMMARY_LENGTH)
@@ -129,15 +128,6 @@ def draft_fields(action: CollectiveAction) -> dict[str, Any]:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _redactor(action: CollectiveAction) -> Callable[[str], str]:
-    """A function that removes the group's first names and pseudonyms from a text."""
-    return name_redactor(
-        Participant.objects.filter(enrolments__action=action, erased_at__isnull=True).values_list(
-            "pseudonym", flat=True
-        )
-    )
 
 
 def _date(value: date) -> str:

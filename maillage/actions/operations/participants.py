@@ -7,7 +7,9 @@ Participants are vulnerable people, so the rules here are strict and deliberate:
 - The same person is not entered twice. `find_duplicates` looks among the participants attached
   to the actor's organisations, comparing folded pseudonyms (accents and case ignored) and the
   age band and commune only when both sides have one. Candidates are returned minimal (pseudonym,
-  age band, commune), never with contact or eligibility.
+  age band, commune), never with contact or eligibility. Enrolling an existing person needs the
+  identity the worker typed, and the person must be among its matches (`shown_match`): an
+  identifier alone opens nobody's file, and the refusal is the same whether it exists or not.
 - Eligibility tags are optional labels counted in funders' reports; enrolment never checks them.
   A tag belongs to a funder organisation: one that funds at least one action carried by the
   actor's organisations or facilitated by her (national administrators: any organisation, so a
@@ -24,11 +26,12 @@ Participants are vulnerable people, so the rules here are strict and deliberate:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,7 +49,7 @@ from maillage.actions.models import (
     Referral,
     Session,
 )
-from maillage.actions.redaction import name_redactor
+from maillage.actions.redaction import participant_name_redactor
 from maillage.organisations import audit
 from maillage.organisations.access import is_national_admin, organisation_ids, require
 from maillage.organisations.models import AuditEntry, Organisation, Role, User
@@ -73,6 +76,8 @@ MERGED_FIELDS = ("pseudonym", "age_band", "commune", "contact")
 MERGED_ENROLMENT_FIELDS = ("referral", "referred_by", "ladder_step", "left_on")
 PERSONAL_KEYS = ("pseudonym", "contact")
 ERASED_VALUE = "[effacé]"
+# `str(LogEntry)` is the first 80 characters of its text.
+LOG_ENTRY_REPR_LENGTH = 80
 PARTICIPANT_TYPE = Participant._meta.label_lower
 
 
@@ -370,14 +375,27 @@ def create_participant(
     return participant
 
 
-def _can_enrol(actor: User, action: CollectiveAction, participant: Participant) -> bool:
-    """Someone she already manages, or a match she was shown among her organisations' people."""
-    if participant.erased_at is not None:
-        return False
-    if access.can_manage_participant(actor, participant):
-        return True
-    reachable = organisation_ids(actor) | {action.organisation_id}
-    return participant.organisations.filter(pk__in=reachable).exists()
+def _unknown_person() -> str:
+    # One answer whether the identifier exists or not, so that identifiers reveal nothing.
+    return _("Cette personne n'est pas connue de vos organisations.")
+
+
+def shown_match(
+    *,
+    actor: User,
+    action: CollectiveAction,
+    participant_id: int,
+    pseudonym: str,
+    age_band: str = "",
+    commune: Territory | None = None,
+) -> Participant:
+    """The participant `participant_id` if she is among the matches of the identity the worker
+    typed (those the duplicate warning showed); `PermissionDenied` with one message otherwise."""
+    pseudonym = " ".join((pseudonym or "").split())
+    matches = action_matches(actor, action, pseudonym, age_band or "", commune)
+    participant = next((match for match in matches if match.pk == participant_id), None)
+    require(participant is not None, _unknown_person())
+    return participant  # type: ignore[return-value]
 
 
 def enrol_participant(
@@ -389,12 +407,22 @@ def enrol_participant(
     referred_by: Organisation | None = None,
     ladder_step: Term | None = None,
     joined_on: datetime.date | None = None,
+    pseudonym: str = "",
+    age_band: str = "",
+    commune: Territory | None = None,
 ) -> Enrolment:
-    """Enrol an existing participant in `action` (her organisations gain the carrier)."""
+    """Enrol an existing participant in `action` (her organisations gain the carrier).
+
+    `pseudonym`, `age_band` and `commune` are the identity the worker typed: the participant must
+    be among its matches, so that an identifier alone never opens someone's file."""
     require(access.can_see_participants(actor, action), _forbidden_participants())
-    require(
-        _can_enrol(actor, action, participant),
-        _("Cette personne n'est pas connue de vos organisations."),
+    shown_match(
+        actor=actor,
+        action=action,
+        participant_id=participant.pk,
+        pseudonym=pseudonym,
+        age_band=age_band,
+        commune=commune,
     )
     fields = _enrolment_fields(referral, referred_by, ladder_step, joined_on)
     errors = _enrolment_errors(action, fields)
@@ -744,19 +772,68 @@ def _scrub(values: Any, secrets: set[str]) -> Any:
     return values
 
 
-def _redact_group_texts(participant: Participant, pseudonym: str) -> None:
+def _redact_value(values: Any, redact: Callable[[str], str]) -> Any:
+    if isinstance(values, dict):
+        return {key: _redact_value(value, redact) for key, value in values.items()}
+    if isinstance(values, list):
+        return [_redact_value(value, redact) for value in values]
+    if isinstance(values, str):
+        return redact(values)
+    return values
+
+
+def _redact_repr(text: str, redact: Callable[[str], str]) -> str:
+    redacted = redact(text)
+    if len(text) >= LOG_ENTRY_REPR_LENGTH and " " in redacted and not text.endswith("…"):
+        # A log entry is named by the start of its text: a name cut at its end (« … avec Yasm »)
+        # would escape the redactor, so the last, possibly cut, word goes.
+        return redacted.rsplit(" ", 1)[0] + "…"
+    return redacted
+
+
+def _redact_text_history(
+    model: type[models.Model], rows: models.QuerySet, redact: Callable[[str], str]
+) -> None:
+    """The audit entries of these rows kept the texts as they were written (before/after
+    values, and the object's name, which for a log entry is the start of its text)."""
+    keys = rows.annotate(key=Cast("pk", models.CharField())).values("key")
+    entries = []
+    for entry in AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id__in=keys):
+        scrubbed = (
+            _redact_value(entry.before, redact),
+            _redact_value(entry.after, redact),
+            _redact_repr(entry.object_repr, redact),
+        )
+        if scrubbed != (entry.before, entry.after, entry.object_repr):
+            entry.before, entry.after, entry.object_repr = scrubbed
+            entries.append(entry)
+    AuditEntry.objects.bulk_update(entries, ["before", "after", "object_repr"])
+
+
+def _redact_rows(
+    actor: User, rows: models.QuerySet, fields: tuple[str, ...], redact: Callable[[str], str]
+) -> None:
+    changed = []
+    for row in rows:
+        names = [name for name in fields if redact(getattr(row, name)) != getattr(row, name)]
+        if names:
+            for name in names:
+                setattr(row, name, redact(getattr(row, name)))
+            changed.append((row, names))
+    rows.model.objects.bulk_update([row for row, _names in changed], list(fields))
+    _redact_text_history(rows.model, rows, redact)
+    for row, names in changed:
+        # The entry says which texts lost a name, never the name itself.
+        audit.record(actor, "redact_after_erasure", row, after={"fields": names})
+
+
+def _redact_group_texts(actor: User, participant: Participant, pseudonym: str) -> None:
     """Her name may have been written in the logbooks and session notes of her groups, whole
-    (« Yasmina B. ») or by its first word (« Yasmina »)."""
-    redact = name_redactor([pseudonym, *(word for word in pseudonym.split() if len(word) > 2)])
+    (« Yasmina B. ») or by its first word (« Yasmina »), and kept in their audit trail."""
+    redact = participant_name_redactor([pseudonym])
     actions = participant.enrolments.values("action_id")
-    entries = list(LogEntry.objects.filter(action_id__in=actions))
-    for entry in entries:
-        entry.text, entry.outcome = redact(entry.text), redact(entry.outcome)
-    LogEntry.objects.bulk_update(entries, ["text", "outcome"])
-    sessions = list(Session.objects.filter(action_id__in=actions).exclude(note=""))
-    for session in sessions:
-        session.note = redact(session.note)
-    Session.objects.bulk_update(sessions, ["note"])
+    _redact_rows(actor, LogEntry.objects.filter(action_id__in=actions), ("text", "outcome"), redact)
+    _redact_rows(actor, Session.objects.filter(action_id__in=actions), ("note",), redact)
 
 
 def erase_participant(*, actor: User, participant: Participant) -> Participant:
@@ -775,7 +852,7 @@ def erase_participant(*, actor: User, participant: Participant) -> Participant:
         participant.erased_at = timezone.now()
         participant.save()
         participant.eligibility_tags.clear()
-        _redact_group_texts(participant, pseudonym)
+        _redact_group_texts(actor, participant, pseudonym)
         for entry in entries:
             entry.before = _scrub(entry.before, secrets)
             entry.after = _scrub(entry.after, secrets)

@@ -7,7 +7,11 @@ conditional aggregates), so a report costs the same handful of queries whatever 
 Who counts as a participant over a period: a person enrolled in the action whose enrolment
 overlaps the period (arrived before its end, not gone before its start). A person in several
 actions of the scope counts once. Erased people still count (their rows are kept,
-pseudonymised). A « new » participant is one whose first arrival in the scope falls in the period.
+pseudonymised). A « new » participant is one whose first arrival in the scope falls in the period
+(an arrival in another action of the scope before the period does not make someone new).
+
+Attendance at a held session: its named presences, or its anonymous headcount when no name was
+noted (`reports.stability.session_attendance`), as on the sessions page; never both added.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from maillage.actions.models import (
     SessionStatus,
     TimeEntry,
 )
+from maillage.actions.reports.stability import session_attendance
 from maillage.actions.reports.time import TimeTotal, time_totals
 from maillage.organisations.access import require
 from maillage.organisations.models import Organisation, User
@@ -74,11 +79,8 @@ class SessionFigures:
     cancelled: int
     presences: int
     headcount: int
-
-    @property
-    def attendance(self) -> int:
-        """Named presences plus anonymous headcounts."""
-        return self.presences + self.headcount
+    # Per held session, its named presences or, when no name was noted, its headcount.
+    attendance: int
 
     @property
     def average_attendance(self) -> float | None:
@@ -127,8 +129,9 @@ def participant_count(enrolments: QuerySet[Enrolment]) -> int:
 def new_participant_count(
     enrolments: QuerySet[Enrolment], start: datetime.date | None, end: datetime.date | None
 ) -> int:
-    """People whose first arrival among `enrolments` falls in the period."""
-    firsts = enrolments.values("participant_id").annotate(first=Min("joined_on"))
+    """People whose first arrival among `enrolments` (all of the scope, not only those of the
+    period) falls in the period."""
+    firsts = enrolments.values("participant_id").annotate(first=Min("joined_on")).order_by()
     return firsts.filter(within("first", start, end)).count()
 
 
@@ -168,21 +171,22 @@ def _communes(enrolments: QuerySet[Enrolment]) -> list[Figure]:
     return known + unknown
 
 
-SESSION_FIGURES = {
-    "planned": Count("pk", filter=Q(status=SessionStatus.PLANNED)),
-    "held": Count("pk", filter=Q(status=SessionStatus.HELD)),
-    "cancelled": Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
-    "headcount": Sum("headcount", filter=Q(status=SessionStatus.HELD), default=0),
-}
+HELD = Q(status=SessionStatus.HELD)
 
 
 def _session_figures(sessions: QuerySet[Session]) -> SessionFigures:
-    figures = sessions.aggregate(**SESSION_FIGURES)
+    figures = sessions.aggregate(
+        planned=Count("pk", filter=Q(status=SessionStatus.PLANNED)),
+        held=Count("pk", filter=HELD),
+        cancelled=Count("pk", filter=Q(status=SessionStatus.CANCELLED)),
+        attendance=Sum(session_attendance(), filter=HELD, default=0),
+        # Not named `headcount`: the attendance expression reads the sessions' own column.
+        headcounts=Sum("headcount", filter=HELD, default=0),
+    )
     presences = Attendance.objects.filter(
-        session__in=sessions.filter(status=SessionStatus.HELD).values("pk"),
-        status=Presence.PRESENT,
+        session__in=sessions.filter(HELD).values("pk"), status=Presence.PRESENT
     ).count()
-    return SessionFigures(presences=presences, **figures)
+    return SessionFigures(presences=presences, headcount=figures.pop("headcounts"), **figures)
 
 
 def _partners(actions: QuerySet[CollectiveAction]) -> list[PartnerLine]:
@@ -218,7 +222,8 @@ def scope_report(
 ) -> ActivityReport:
     """The report of a set of actions over an optional period (both bounds included)."""
     scope = actions.values("pk")
-    enrolments = Enrolment.objects.filter(enrolled_during(start, end), action__in=scope)
+    in_scope = Enrolment.objects.filter(action__in=scope)
+    enrolments = in_scope.filter(enrolled_during(start, end))
     entries = TimeEntry.objects.filter(within("date", start, end), action__in=scope)
     # Every entry has an activity: the overall time is the sum of these groups.
     time_by_activity = time_totals(entries, "activity")
@@ -227,7 +232,7 @@ def scope_report(
         end=end,
         actions=actions.count(),
         participants=participant_count(enrolments),
-        new_participants=new_participant_count(enrolments, start, end),
+        new_participants=new_participant_count(in_scope, start, end),
         by_age_band=_age_bands(enrolments),
         by_commune=_communes(enrolments),
         sessions=_session_figures(
@@ -266,11 +271,8 @@ class FunderActionLine:
     sessions_held: int
     presences: int
     headcount: int
+    attendance: int
     time_minutes: int
-
-    @property
-    def attendance(self) -> int:
-        return self.presences + self.headcount
 
 
 @dataclass(frozen=True)
@@ -286,11 +288,8 @@ class FunderReport:
     sessions_held: int
     presences: int
     headcount: int
+    attendance: int
     time_minutes: int
-
-    @property
-    def attendance(self) -> int:
-        return self.presences + self.headcount
 
 
 def _support(funder: Organisation, action: str, *conditions: Q) -> Exists:
@@ -374,7 +373,10 @@ def funder_report(
     per_sessions = {
         row["action_id"]: row
         for row in sessions.values("action_id").annotate(
-            held=Count("pk"), headcount=Sum("headcount", default=0)
+            held=Count("pk"),
+            attendance=Sum(session_attendance(), default=0),
+            # Not named `headcount`: the attendance expression reads the sessions' own column.
+            headcounts=Sum("headcount", default=0),
         )
     }
     per_presences = dict(
@@ -398,7 +400,8 @@ def funder_report(
             participants=per_people.get(row["action_id"], {}).get("participants", 0),
             sessions_held=per_sessions.get(row["action_id"], {}).get("held", 0),
             presences=per_presences.get(row["action_id"], 0),
-            headcount=per_sessions.get(row["action_id"], {}).get("headcount", 0),
+            headcount=per_sessions.get(row["action_id"], {}).get("headcounts", 0),
+            attendance=per_sessions.get(row["action_id"], {}).get("attendance", 0),
             time_minutes=per_time.get(row["action_id"], 0),
         )
         for row in rows
@@ -418,5 +421,6 @@ def funder_report(
         sessions_held=sum(line.sessions_held for line in lines),
         presences=sum(line.presences for line in lines),
         headcount=sum(line.headcount for line in lines),
+        attendance=sum(line.attendance for line in lines),
         time_minutes=sum(line.time_minutes for line in lines),
     )

@@ -35,7 +35,7 @@ from maillage.actions.reports.activity import (
 )
 from maillage.actions.reports.time import TimeTotal, grouped_time_totals
 from maillage.organisations.access import is_national_admin
-from maillage.organisations.models import User
+from maillage.organisations.models import Organisation, User
 from maillage.territories.models import Level, Territory
 
 
@@ -79,6 +79,26 @@ def running_during(start: datetime.date | None, end: datetime.date | None) -> Q:
     if start is not None:
         condition &= Q(end_date__isnull=True) | Q(end_date__gte=start)
     return condition
+
+
+def area_scope(
+    user: User,
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    territory: Territory | None = None,
+    organisation: Organisation | None = None,
+) -> QuerySet[CollectiveAction]:
+    """The actions of `user`'s area running during the period, inside `territory` and carried
+    by `organisation` when given."""
+    actions = area_actions(user).filter(running_during(start, end))
+    if territory is not None:
+        actions = actions.filter(
+            pk__in=CollectiveAction.objects.filter(access.located_in({territory.pk})).values("pk")
+        )
+    if organisation is not None:
+        actions = actions.filter(organisation=organisation)
+    return actions
 
 
 # The level each filter drills down to, and how a territory of an action is brought up to it.
@@ -146,11 +166,7 @@ def dashboard(
 ) -> Dashboard:
     """The dashboard of the actions of `user`'s area running during the period, inside
     `territory` if given."""
-    actions = area_actions(user).filter(running_during(start, end))
-    if territory is not None:
-        actions = actions.filter(
-            pk__in=CollectiveAction.objects.filter(access.located_in({territory.pk})).values("pk")
-        )
+    actions = area_scope(user, start=start, end=end, territory=territory)
     # The area's rule (memberships, shares, territories) is resolved once into identifiers,
     # rather than repeated as a subquery in each of the figures below; an administrator's area
     # is every action and needs no rule.

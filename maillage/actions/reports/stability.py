@@ -17,7 +17,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 
 from maillage.actions.models import (
     Attendance,
@@ -48,21 +48,30 @@ class Stability:
     size_vs_expected: float | None
 
 
-def _present() -> models.Q:
-    return models.Q(attendances__status=Presence.PRESENT)
+def session_attendance() -> Coalesce:
+    """The people present at the outer Session row: its named presences, or its anonymous
+    headcount when no name was noted. Never both: a headcount noted beside names counts the
+    same people again. Shared with the activity reports, so that every figure agrees."""
+    named = (
+        Attendance.objects.filter(session_id=models.OuterRef("pk"), status=Presence.PRESENT)
+        .order_by()
+        .values("session_id")
+        # COUNT(*): the partial index of present rows answers without reading the table.
+        .annotate(n=models.Count("*"))
+        .values("n")
+    )
+    return Coalesce(
+        NullIf(models.Subquery(named), models.Value(0)),
+        "headcount",
+        models.Value(0),
+        output_field=models.IntegerField(),
+    )
 
 
 def _average_attendance(held: models.QuerySet[Session], sessions_held: int) -> float | None:
     if not sessions_held:
         return None
-    counted = held.annotate(named=models.Count("attendances", filter=_present())).aggregate(
-        total=models.Sum(
-            models.Case(
-                models.When(named=0, then=Coalesce("headcount", 0)),
-                default=models.F("named"),
-            )
-        )
-    )
+    counted = held.aggregate(total=models.Sum(session_attendance()))
     return (counted["total"] or 0) / sessions_held
 
 

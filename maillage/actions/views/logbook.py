@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from maillage.actions import access
 from maillage.actions.forms_logbook import DocumentForm, LogEntryForm, OutcomeForm
 from maillage.actions.models import ActionDocument, LogEntry, LogKind
 from maillage.actions.operations import logbook as operations
+from maillage.actions.redaction import group_redactor
 from maillage.actions.views.actions import action_context, readable_action
 from maillage.organisations.access import require
 from maillage.organisations.types import AuthenticatedRequest
@@ -55,6 +57,7 @@ def logbook(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         entries = entries.filter(kind=kind)
     elif request.GET.get("nature") == "a-retenir":
         entries = entries.filter(highlight=True)
+    redact = None if access.can_see_participants(request.user, action) else group_redactor(action)
     return render(
         request,
         "actions/logbook.html",
@@ -62,15 +65,30 @@ def logbook(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             **context,
             "form": form,
             "document_form": DocumentForm() if can_edit else None,
-            "entries": [
-                (entry, OutcomeForm(initial={"outcome": entry.outcome}, prefix=f"e{entry.pk}"))
-                for entry in entries
-            ],
+            "entries": [_shown(entry, can_edit, redact) for entry in entries],
             "documents": action.documents.select_related("log_entry").order_by("-uploaded_at"),
             "kinds": LogKind.choices,
             "kind": kind,
         },
     )
+
+
+def _shown(
+    entry: LogEntry, can_edit: bool, redact: Callable[[str], str] | None
+) -> tuple[LogEntry, OutcomeForm | None]:
+    """The entry as this reader may see it, with the form recording what came of a proposal.
+
+    A reader who does not see participants (partner, coordinator) reads the texts without their
+    names; an editor among them may give an outcome to a proposal that has none, but not rewrite
+    one she cannot read whole."""
+    if redact is not None:
+        has_outcome = bool(entry.outcome)
+        entry.text, entry.outcome = redact(entry.text), redact(entry.outcome)
+        if has_outcome:
+            return entry, None
+    if not can_edit:
+        return entry, None
+    return entry, OutcomeForm(initial={"outcome": entry.outcome}, prefix=f"e{entry.pk}")
 
 
 def _editable_entry(request: HttpRequest, pk: int) -> LogEntry:

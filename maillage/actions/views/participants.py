@@ -1,12 +1,14 @@
 """Pages of the people who take part in an action. Only the action's professionals see them
 (`access.can_see_participants`); everybody else is refused with an explanation, since counts are
-in the report. Writes go through `maillage.actions.operations.participants`."""
+in the report. « Inscrire cette personne » sends back the identity typed with the chosen match, and
+only one of its matches can be enrolled. Writes go through `maillage.actions.operations.participants`."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -36,6 +38,9 @@ from maillage.organisations.types import AuthenticatedRequest
 from maillage.web.operation_errors import show_operation_errors
 
 ENROLMENT_OPERATION_FIELDS = ("referral", "ladder_step", "joined_on")
+# The identity typed on the page: the person chosen must be among its matches.
+IDENTITY_FIELDS = ("pseudonym", "age_band", "commune")
+EXISTING_ID = forms.IntegerField(min_value=1)
 
 
 def _refusal() -> str:
@@ -90,6 +95,15 @@ def _add_page(
     )
 
 
+def _existing_id(form: ParticipantAddForm) -> int | None:
+    """The « Inscrire cette personne » choice as a number; a form error (not a 500) otherwise."""
+    try:
+        return EXISTING_ID.clean(form.data.get("existing"))
+    except ValidationError:
+        form.add_error(None, _("Le choix de la personne à inscrire n'est pas valide."))
+        return None
+
+
 @login_required
 def participant_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
@@ -102,9 +116,15 @@ def participant_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = {name: data[name] for name in ENROLMENT_OPERATION_FIELDS}
     try:
         if request.POST.get("existing"):
-            existing = get_object_or_404(Participant, pk=request.POST["existing"])
+            existing_id = _existing_id(form)
+            if existing_id is None:
+                return _add_page(request, action, form)
+            identity = {name: data[name] for name in IDENTITY_FIELDS}
+            existing = operations.shown_match(
+                actor=request.user, action=action, participant_id=existing_id, **identity
+            )
             operations.enrol_participant(
-                actor=request.user, action=action, participant=existing, **enrolment
+                actor=request.user, action=action, participant=existing, **identity, **enrolment
             )
             messages.success(request, _("La personne est inscrite à l'action."))
             return redirect("actions:participants", pk=action.pk)

@@ -19,6 +19,8 @@ from maillage.actions import access
 from maillage.actions.models import CollectiveAction
 from maillage.actions.reports.activity import action_report as build_action_report
 from maillage.actions.reports.activity import funder_report as build_funder_report
+from maillage.actions.reports.activity import scope_report
+from maillage.actions.reports.dashboard import area_actions, area_scope
 from maillage.actions.reports.dashboard import dashboard as build_dashboard
 from maillage.actions.reports.exports import (
     FORMATS,
@@ -168,4 +170,55 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "tableau-de-bord-actions",
         context,
         "actions/dashboard.html",
+    )
+
+
+class AreaReportForm(DashboardForm):
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation porteuse"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Toutes"),
+    )
+
+    def __init__(self, *args: Any, carriers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = carriers
+
+
+def _this_year() -> dict[str, datetime.date]:
+    today = timezone.localdate()
+    return {"debut": today.replace(month=1, day=1), "fin": today.replace(month=12, day=31)}
+
+
+@login_required
+def area_report(request: HttpRequest) -> HttpResponse:
+    """The report of the actions of a territory or an organisation within the user's area:
+    people reached (distinct, new, by age band and commune), sessions, time, partners."""
+    area = area_actions(request.user)
+    carriers = Organisation.objects.filter(pk__in=area.values("organisation_id")).order_by("name")
+    data = request.GET if request.GET.keys() - {"format"} else None
+    form = AreaReportForm(data or _this_year(), carriers=carriers)
+    start, end = form.period()
+    chosen = form.cleaned_data if form.is_valid() else {}
+    actions = area_scope(
+        request.user,
+        start=start,
+        end=end,
+        territory=chosen.get("territoire"),
+        organisation=chosen.get("organisation"),
+    )
+    ids = list(actions.values_list("pk", flat=True))
+    report = scope_report(CollectiveAction.objects.filter(pk__in=ids), start=start, end=end)
+    context = {
+        "report": report,
+        "actions_count": len(ids),
+        "start": start,
+        "end": end,
+        "form": form,
+        "query": _query_without_format(request),
+        "title": _("Bilan d'un territoire ou d'une organisation"),
+    }
+    return _export_or_page(
+        request, action_tables(report), "bilan-territoire", context, "actions/report_area.html"
     )

@@ -30,6 +30,7 @@ from maillage.actions.forms_sessions import (
     SessionReportForm,
 )
 from maillage.actions.models import (
+    Attendance,
     CollectiveAction,
     Participant,
     Presence,
@@ -37,6 +38,7 @@ from maillage.actions.models import (
     SessionStatus,
 )
 from maillage.actions.operations import sessions as operations
+from maillage.actions.redaction import group_redactor
 from maillage.actions.reports.stability import group_stability
 from maillage.organisations.access import require
 from maillage.organisations.types import AuthenticatedRequest
@@ -166,6 +168,11 @@ def session_page(request: AuthenticatedRequest, pk: int, session_pk: int) -> Htt
         prefix="report",
     )
     headcount = HeadcountForm(request.POST if part == "headcount" else None)
+    sees_participants = access.can_see_participants(request.user, action)
+    if not sees_participants:
+        # The note may name participants: who does not see them does not rewrite it (the field
+        # is left out, so saving keeps the note) and reads it without their names (below).
+        del report.fields["note"]
     form = {"details": details, "report": report, "headcount": headcount}.get(part or "")
     if form is not None:
         require(can_edit, _("Seuls les professionnels de l'action modifient ses séances."))
@@ -182,6 +189,9 @@ def session_page(request: AuthenticatedRequest, pk: int, session_pk: int) -> Htt
         if part == "headcount":
             messages.error(request, " ".join(headcount.errors.get("headcount", [])))
             return redirect("actions:attendance", action.pk, session.pk)
+    if not sees_participants:
+        # After any write: the session shown is never saved with the names removed.
+        session.note = group_redactor(action)(session.note)
     return render(
         request,
         "actions/session.html",
@@ -193,7 +203,7 @@ def session_page(request: AuthenticatedRequest, pk: int, session_pk: int) -> Htt
             "details_form": details,
             "report_form": report,
             "can_edit": can_edit,
-            "can_take_attendance": access.is_facilitator(request.user, action),
+            "can_take_attendance": sees_participants,
         },
     )
 
@@ -246,11 +256,31 @@ def _tap(request: AuthenticatedRequest, session: Session) -> HttpResponse:
             expected_version=_expected_version(request, participant.pk),
         )
     except ValidationError as error:
-        return HttpResponse(" ".join(error.messages), status=422, content_type="text/plain")
+        return _refused_tap(request, session, participant, " ".join(error.messages))
     if request.headers.get("HX-Request") != "true":
         _announce_conflicts(request, [change] if change.conflict else [])
         return redirect("actions:attendance", session.action_id, session.pk)
-    row = AttendanceRow(participant, change.attendance, conflict=change.conflict)
+    return _row(session, AttendanceRow(participant, change.attendance, conflict=change.conflict))
+
+
+def _refused_tap(
+    request: HttpRequest, session: Session, participant: Participant, message: str
+) -> HttpResponse:
+    """A tap refused after the permission check (session cancelled, person gone): the row as
+    stored, with the reason in it. In 200, because htmx 2 swaps no 4xx answer and the radio
+    would stay on the choice that was not saved."""
+    if request.headers.get("HX-Request") != "true":
+        messages.error(request, message)
+        return redirect("actions:attendance", session.action_id, session.pk)
+    stored = (
+        Attendance.objects.filter(session_id=session.pk, participant_id=participant.pk)
+        .select_related("recorded_by")
+        .first()
+    )
+    return _row(session, AttendanceRow(participant, stored), error=message)
+
+
+def _row(session: Session, row: AttendanceRow, error: str = "") -> HttpResponse:
     # No request: the row needs no context processor, and each costs the tap time.
     return HttpResponse(
         render_to_string(
@@ -261,6 +291,7 @@ def _tap(request: AuthenticatedRequest, session: Session) -> HttpResponse:
                 "choices": TAP_CHOICES,
                 "counts": attendance_counts(session),
                 "out_of_band": True,
+                "error": error,
             },
         )
     )

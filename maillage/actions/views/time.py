@@ -19,12 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from maillage.actions import access
-from maillage.actions.forms_time import (
-    DashboardFilterForm,
-    SessionLineFormSet,
-    TimeEntryForm,
-    add_operation_errors,
-)
+from maillage.actions.forms_time import DashboardFilterForm, SessionLineFormSet, TimeEntryForm
 from maillage.actions.models import (
     CollectiveAction,
     Facilitator,
@@ -38,6 +33,7 @@ from maillage.actions.views.actions import action_context, readable_action
 from maillage.organisations.access import is_national_admin, organisation_ids, require
 from maillage.organisations.models import Organisation, Role, User
 from maillage.organisations.types import AuthenticatedRequest
+from maillage.web.operation_errors import show_operation_errors
 
 PAGE_SIZE = 50
 
@@ -76,7 +72,7 @@ def _add_entry(
             comment=data["comment"],
         )
     except ValidationError as error:
-        add_operation_errors(form, error, {"minutes": "preset"})
+        show_operation_errors(form, error, {"minutes": "preset"})
         return False
     return True
 
