@@ -71,3 +71,13 @@ def test_the_area_report_exports_to_csv(client, area):
     text = b"".join(response.streaming_content if response.streaming else [response.content])
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig")), delimiter=";"))
     assert any("25 à 39 ans" in row for row in rows)
+
+
+def test_the_api_twin_gives_the_same_figures(client, area):
+    client.force_login(area["coordinator"])
+    url = reverse("api:get_area_report")
+    body = client.get(url, {"start": "2026-01-01"}).json()
+    assert body["participants"] == 2
+    body = client.get(url, {"start": "2026-01-01", "organisation": area["ccas"].pk}).json()
+    assert body["participants"] == 1
+    assert "Zélie" not in str(body)

@@ -15,8 +15,8 @@ from ninja.security import django_auth
 
 from maillage.actions import access
 from maillage.actions.models import CollectiveAction
-from maillage.actions.reports.activity import action_report, funder_report
-from maillage.actions.reports.dashboard import dashboard
+from maillage.actions.reports.activity import action_report, funder_report, scope_report
+from maillage.actions.reports.dashboard import area_scope, dashboard
 from maillage.api_errors import ErrorOut
 from maillage.organisations.models import Organisation
 from maillage.organisations.tokens import TokenAuth
@@ -41,6 +41,10 @@ class DashboardParams(PeriodParams):
     territory: int | None = Field(
         None, description="Identifiant d'un territoire (département, EPCI, commune) où regarder"
     )
+
+
+class AreaReportParams(DashboardParams):
+    organisation: int | None = Field(None, description="Identifiant de l'organisation porteuse")
 
 
 class FigureOut(Schema):
@@ -169,6 +173,34 @@ def get_dashboard(request: HttpRequest, params: Query[DashboardParams]) -> dict[
     )
     board = dashboard(request.auth, start=start, end=end, territory=territory)
     return {**board.__dict__, "territory_id": territory.pk if territory else None}
+
+
+@router.get(
+    "/area-report",
+    response={200: ActivityReportOut, **ERRORS},
+    auth=AUTH,
+    summary="Bilan d'un territoire ou d'une organisation",
+    description=(
+        "Les actions de votre périmètre (celui du tableau de bord) menées pendant la période, "
+        "dans `territory` et portées par `organisation` si vous les donnez : personnes distinctes "
+        "et nouvelles, par tranche d'âge et par commune, séances, présences, temps, partenaires."
+    ),
+)
+def get_area_report(request: HttpRequest, params: Query[AreaReportParams]) -> ActivityReportOut:
+    start, end = params.bounds()
+    territory = (
+        get_object_or_404(Territory, pk=params.territory) if params.territory is not None else None
+    )
+    organisation = (
+        get_object_or_404(Organisation, pk=params.organisation)
+        if params.organisation is not None
+        else None
+    )
+    actions = area_scope(
+        request.auth, start=start, end=end, territory=territory, organisation=organisation
+    )
+    ids = list(actions.values_list("pk", flat=True))
+    return scope_report(CollectiveAction.objects.filter(pk__in=ids), start=start, end=end)
 
 
 @router.get(
