@@ -68,6 +68,7 @@ def action_tables(report: ActivityReport) -> list[Table]:
                 [_("Séances annulées"), sessions.cancelled],
                 [_("Présences notées nominativement"), sessions.presences],
                 [_("Présents comptés sans les noms"), sessions.headcount],
+                [_("Présences aux séances tenues (sans double compte)"), sessions.attendance],
                 [_("Moyenne de présents par séance tenue"), sessions.average_attendance],
                 [_("Temps consacré (heures)"), hours(report.time_minutes)],
             ],
@@ -104,6 +105,7 @@ def funder_tables(report: FunderReport) -> list[Table]:
         _("Séances tenues"),
         _("Présences notées"),
         _("Présents sans les noms"),
+        _("Présences (sans double compte)"),
         _("Temps (heures)"),
     ]
     rows: list[list[Value]] = [
@@ -117,6 +119,7 @@ def funder_tables(report: FunderReport) -> list[Table]:
             line.sessions_held,
             line.presences,
             line.headcount,
+            line.attendance,
             hours(line.time_minutes),
         ]
         for line in report.lines
@@ -132,6 +135,7 @@ def funder_tables(report: FunderReport) -> list[Table]:
             report.sessions_held,
             report.presences,
             report.headcount,
+            report.attendance,
             hours(report.time_minutes),
         ]
     )
