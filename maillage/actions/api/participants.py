@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from maillage.actions import access
 from maillage.actions.api.schemas_actions import OrganisationNameOut
 from maillage.actions.enrolments import action_enrolments, participant_enrolments
+from maillage.actions.lookups import readable_action
 from maillage.actions.models import (
     AgeBand,
     CollectiveAction,
@@ -191,9 +192,7 @@ def _refusal() -> str:
 def _action(request: HttpRequest, action_id: int) -> CollectiveAction:
     """The action if the user runs it; 403 with the reason if she only reads it; 404 else."""
     user = request.auth  # type: ignore[attr-defined]
-    action = CollectiveAction.objects.filter(pk=action_id).first()
-    if action is None or not access.can_view_action(user, action):
-        raise Http404(_("Aucune action collective ne porte ce numéro."))
+    action = readable_action(user, action_id)
     if not access.can_see_participants(user, action):
         raise PermissionDenied(_refusal())
     return action

@@ -7,13 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
-from maillage.actions import access
+from maillage.actions.lookups import readable_action
 from maillage.actions.models import CollectiveAction
 from maillage.actions.reports.activity import action_report, funder_report, scope_report
 from maillage.actions.reports.dashboard import area_scope, dashboard
@@ -241,8 +241,6 @@ def get_funder_report(
 def get_action_report(
     request: HttpRequest, action_id: int, params: Query[PeriodParams]
 ) -> ActivityReportOut:
-    action = get_object_or_404(CollectiveAction, pk=action_id)
-    if not access.can_view_action(request.auth, action):
-        raise Http404(_("Aucune action ne porte ce numéro."))
+    action = readable_action(request.auth, action_id)
     start, end = params.bounds()
     return action_report(action, start=start, end=end)

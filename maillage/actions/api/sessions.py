@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, PatchDict, Router, Schema, Status
@@ -17,6 +17,7 @@ from ninja.security import django_auth
 
 from maillage.actions import access
 from maillage.actions.attendance_sheet import attendance_counts, attendance_rows
+from maillage.actions.lookups import readable_action
 from maillage.actions.models import (
     Attendance,
     CollectiveAction,
@@ -124,10 +125,7 @@ class AttendancePutOut(Schema):
 
 
 def _action(request: HttpRequest, action_id: int) -> CollectiveAction:
-    action = CollectiveAction.objects.filter(pk=action_id).first()
-    if action is None or not access.can_view_action(request.auth, action):  # type: ignore[attr-defined]
-        raise Http404(_("Aucune action collective ne porte ce numéro."))
-    return action
+    return readable_action(request.auth, action_id)  # type: ignore[attr-defined]
 
 
 def _sessions(action: CollectiveAction) -> models.QuerySet[Session]:

@@ -11,12 +11,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
-from maillage.actions import access
+from maillage.actions import access, lookups
 from maillage.actions.api.actions import get_action
 from maillage.actions.api.schemas_actions import ActionOut
 from maillage.actions.models import CollectiveAction, IndicatorKind
@@ -96,10 +96,11 @@ class PhaseIn(Schema):
 
 def readable_action(request: HttpRequest, action_id: int) -> CollectiveAction:
     """The action if the caller reads it; a 404 that says nothing of it otherwise."""
-    action = CollectiveAction.objects.select_related("organisation").filter(pk=action_id).first()
-    if action is None or not access.can_view_action(request.auth, action):  # type: ignore[attr-defined]
-        raise Http404(_("Action inconnue : %(id)s.") % {"id": action_id})
-    return action
+    return lookups.readable_action(
+        request.auth,  # type: ignore[attr-defined]
+        action_id,
+        CollectiveAction.objects.select_related("organisation"),
+    )
 
 
 def _editable(request: HttpRequest, action_id: int) -> CollectiveAction:

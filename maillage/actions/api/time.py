@@ -6,13 +6,13 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
-from maillage.actions import access
 from maillage.actions.api.schemas_actions import OrganisationNameOut
+from maillage.actions.lookups import readable_action
 from maillage.actions.models import Activity, CollectiveAction, TimeEntry
 from maillage.actions.operations.time import add_time_entry
 from maillage.api_errors import ErrorOut
@@ -73,10 +73,7 @@ class TimeEntryIn(Schema):
 
 
 def _readable(request: HttpRequest, action_id: int) -> CollectiveAction:
-    action = CollectiveAction.objects.filter(pk=action_id).first()
-    if action is None or not access.can_view_action(request.auth, action):  # type: ignore[attr-defined]
-        raise Http404(_("Action inconnue : %(id)s.") % {"id": action_id})
-    return action
+    return readable_action(request.auth, action_id)  # type: ignore[attr-defined]
 
 
 def _out(entry: TimeEntry) -> dict[str, Any]:

@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from maillage.actions import access
+from maillage.actions import access, lookups
 from maillage.actions.forms_actions import (
     ActionFilterForm,
     ActionForm,
@@ -40,15 +40,13 @@ LIST_SIZE = 20
 
 def readable_action(request: HttpRequest, pk: int) -> CollectiveAction:
     """The action if `request.user` may read it; a 404 otherwise, which says nothing of it."""
-    action = get_object_or_404(
+    return lookups.readable_action(
+        request.user,
+        pk,
         CollectiveAction.objects.select_related(
             "organisation", "isic_form", "isic_subtype", "phase", "practice"
         ),
-        pk=pk,
     )
-    if not access.can_view_action(request.user, action):
-        raise Http404(_("Aucune action ne porte ce numéro."))
-    return action
 
 
 def _edit_refused() -> PermissionDenied:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillage.actions import access
-from maillage.actions.models import CollectiveAction
+from maillage.actions.lookups import readable_action
 from maillage.actions.operations.capitalise import capitalise_action
 from maillage.organisations.types import AuthenticatedRequest
 
@@ -19,9 +18,7 @@ from maillage.organisations.types import AuthenticatedRequest
 @login_required
 @require_POST
 def capitalise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(CollectiveAction, pk=pk)
-    if not access.can_view_action(request.user, action):
-        raise Http404(_("Aucune action ne porte ce numéro."))
+    action = readable_action(request.user, pk)
     try:
         practice = capitalise_action(actor=request.user, action=action)
     except ValidationError as error:

@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.actions import access
+from maillage.actions.lookups import readable_action
 from maillage.actions.models import CollectiveAction
 from maillage.actions.reports.activity import action_report as build_action_report
 from maillage.actions.reports.activity import funder_report as build_funder_report
@@ -87,9 +88,7 @@ def _query_without_format(request: HttpRequest) -> str:
 
 @login_required
 def action_report(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(CollectiveAction, pk=pk)
-    if not access.can_view_action(request.user, action):
-        raise Http404(_("Aucune action ne porte ce numéro."))
+    action = readable_action(request.user, pk)
     form = PeriodForm(request.GET)
     start, end = form.period()
     report = build_action_report(action, start=start, end=end)

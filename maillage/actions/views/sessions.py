@@ -29,6 +29,7 @@ from maillage.actions.forms_sessions import (
     SessionForm,
     SessionReportForm,
 )
+from maillage.actions.lookups import readable_action
 from maillage.actions.models import (
     Attendance,
     CollectiveAction,
@@ -50,10 +51,7 @@ TAP_CHOICES = [(value, label) for value, label in Presence.choices if value != P
 
 def _action(request: HttpRequest, pk: int) -> CollectiveAction:
     """The action if `request.user` reads it; 404 otherwise, so others' actions stay unknown."""
-    action = get_object_or_404(CollectiveAction, pk=pk)
-    if not access.can_view_action(request.user, action):
-        raise Http404(_("Aucune action collective ne porte ce numéro."))
-    return action
+    return readable_action(request.user, pk)
 
 
 def _session(action: CollectiveAction, session_pk: int) -> Session:
