@@ -10,9 +10,8 @@ stale, not even inside a transaction that is later rolled back."""
 
 from __future__ import annotations
 
-import sys
+import json
 import uuid
-from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -47,15 +46,12 @@ def from_ids(ids: Iterable[int]) -> int:
 
 
 def from_id_list(text: str | None) -> int:
-    """The bitmap of ids aggregated by the database as 8 hexadecimal digits each (see
-    `Backend.id_list`): decoded in one call, where parsing decimal numbers took longer than
-    the query."""
+    """The bitmap of ids aggregated by the database as comma-separated decimals (see
+    `Backend.id_list`). `json.loads` parses them in one C call; hexadecimal ids decoded faster
+    still, but the database took longer to format them than this takes to read decimals."""
     if not text:
         return 0
-    ids = array("I", bytes.fromhex(text))
-    if sys.byteorder == "little":
-        ids.byteswap()
-    return from_ids(ids)
+    return from_ids(json.loads("[" + text + "]"))
 
 
 def ids_of(bitmap: int) -> list[int]:
@@ -88,13 +84,12 @@ def _load(token: str | None) -> Bitmaps:
     ids = backends.current().id_list
     values: dict[str, dict[str, int]] = {}
     with connection.cursor() as cursor:
-        # Empty parameters rather than none, so that %% in `ids` reads as % on every backend.
         cursor.execute(
-            f"SELECT facet, value, {ids('document_id')} FROM {FACETS} GROUP BY facet, value", []
+            f"SELECT facet, value, {ids('document_id')} FROM {FACETS} GROUP BY facet, value"
         )
         for facet, value, id_list in cursor.fetchall():
             values.setdefault(facet, {})[value] = from_id_list(id_list)
-        cursor.execute(f"SELECT {ids('practice_id')} FROM {DOCUMENTS}", [])
+        cursor.execute(f"SELECT {ids('practice_id')} FROM {DOCUMENTS}")
         everything = from_id_list(cursor.fetchone()[0])
     return Bitmaps(token, everything, values)
 

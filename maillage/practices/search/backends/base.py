@@ -25,7 +25,7 @@ def placeholders(count: int) -> str:
 
 class Backend(Protocol):
     def id_list(self, column: str) -> str:
-        """SQL aggregate of a column of ids into one string, each id as 8 hexadecimal digits."""
+        """SQL aggregate of a column of ids into one string: decimal ids separated by commas."""
 
     def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
         """SELECT of one value: the ids of the documents that match every clause, aggregated

@@ -62,8 +62,9 @@ def expression(clauses: Sequence[Clause], columns: str | None = None) -> str:
 
 class SqliteBackend:
     def id_list(self, column: str) -> str:
-        # %% because it goes into queries run with parameters, which %-format.
-        return f"group_concat(printf('%%08x', {column}), '')"
+        # Decimal, as SQLite writes integers anyway: formatting each id (printf) took half the
+        # time of listing the matches of a common word.
+        return f"group_concat({column}, ',')"
 
     def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
         sql, params = self.matching(clauses)
