@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.utils.translation import gettext as _
 
 from maillage.actions.models import CollectiveAction, Facilitator, Participant, Session
 from maillage.organisations.access import is_national_admin, organisation_ids
@@ -92,6 +93,14 @@ def can_create_action(user: User | AnonymousUser) -> bool:
 def can_see_participants(user: User | AnonymousUser, action: CollectiveAction) -> bool:
     """Names, contacts and eligibility: the action's professionals only."""
     return is_facilitator(user, action)
+
+
+def participants_refusal() -> str:
+    """Why someone who reads an action is not shown the people in it."""
+    return _(
+        "Seuls les professionnels qui animent cette action voient les noms des personnes qui y "
+        "participent. Les effectifs figurent dans le bilan de l'action."
+    )
 
 
 def can_take_attendance(user: User | AnonymousUser, session: Session) -> bool:

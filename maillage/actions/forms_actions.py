@@ -25,8 +25,8 @@ from maillage.organisations.models import Organisation, User
 from maillage.practices.forms import TermsField
 from maillage.referential.models import Term
 from maillage.territories.forms import TerritoryChoiceField, TerritoryMultipleChoiceField
+from maillage.web.forms import DateInput
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _NUMBER = re.compile(r"\d")
 _KINDS = {
     "quantitatif": IndicatorKind.QUANTITATIVE,
@@ -35,7 +35,7 @@ _KINDS = {
 
 
 def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, help_text=help_text, widget=DATE_INPUT)
+    return forms.DateField(label=label, required=required, help_text=help_text, widget=DateInput())
 
 
 def _organisations() -> forms.ModelChoiceField:

@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.actions.models import LogKind
 from maillage.practices.attachments import max_bytes
+from maillage.web.forms import DateInput
 
 
 class LogEntryForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Nature"), choices=LogKind.choices)
     text = forms.CharField(label=_("Ce qui s'est passé"), widget=forms.Textarea(attrs={"rows": 4}))
     outcome = forms.CharField(

@@ -25,6 +25,7 @@ from maillage.actions.operations.participants import (
 from maillage.organisations.models import Organisation, User
 from maillage.referential.models import Term
 from maillage.territories.forms import TerritoryChoiceField
+from maillage.web.forms import DateInput
 
 TAGS_HELP = _(
     "Facultatif. Ces critères servent seulement à compter le public d'un financeur : ils ne "
@@ -42,7 +43,7 @@ def _date(label: Any, help_text: Any = "") -> forms.DateField:
         label=label,
         required=False,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
 

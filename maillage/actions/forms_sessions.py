@@ -10,20 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.actions.models import CollectiveAction, Facilitator, Frequency, SessionStatus
 from maillage.actions.operations.sessions import MAX_SERIES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%H:%M")
+from maillage.web.forms import DateInput, TimeInput
 
 
 class FacilitatorChoiceField(forms.ModelMultipleChoiceField):

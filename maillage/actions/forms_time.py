@@ -12,17 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from maillage.actions.models import Activity
 from maillage.organisations.models import Organisation, User
 from maillage.referential.models import Term
+from maillage.web.forms import DateInput
 
 # The browser's date field reads and writes ISO dates only: with the French locale's format
 # (21/11/2026) it would show an empty field and the value would be lost on the next submit.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PRESETS = [("30", _("30 min")), ("60", _("1 h")), ("120", _("2 h")), ("180", _("3 h"))]
 
 
 class TimeEntryForm(forms.Form):
     """Date, a duration (a one-tap preset, or hours and minutes), activity, phase, comment."""
 
-    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     preset = forms.ChoiceField(
         label=_("Durée"), choices=PRESETS, required=False, widget=forms.RadioSelect
     )
@@ -82,8 +82,8 @@ SessionLineFormSet = forms.formset_factory(SessionLineForm, extra=0)
 
 
 class DashboardFilterForm(forms.Form):
-    start = forms.DateField(label=_("Du"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=_("Au"), required=False, widget=DATE_INPUT)
+    start = forms.DateField(label=_("Du"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Au"), required=False, widget=DateInput())
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),

@@ -23,6 +23,7 @@ from maillage.organisations.models import AuditEntry, Membership, Organisation
 from maillage.organisations.notifications import mark_read
 from maillage.organisations.types import AuthenticatedRequest
 from maillage.territories.models import Territory
+from maillage.web.operation_errors import flash_operation_errors
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -113,8 +114,7 @@ def member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_operation_errors(request, error)
         else:
             if invitation.user_created:
                 send_invitation(request, invitation.membership.user, organisation)
@@ -143,8 +143,7 @@ def member_remove(request: AuthenticatedRequest, pk: int, membership_pk: int) ->
     try:
         operations.remove_member(actor=request.user, membership=membership)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_operation_errors(request, error)
     else:
         messages.success(request, _("Le rôle est retiré."))
     return redirect("organisations:detail", pk=pk)

@@ -20,6 +20,7 @@ from maillage.practices.operations import RELATED_FIELDS, SCALAR_FIELDS
 from maillage.practices.snapshot import SECTION_FIELDS, TEXT_FIELDS
 from maillage.referential.models import Term
 from maillage.territories.forms import TerritoryMultipleChoiceField
+from maillage.web.forms import DateInput
 
 ORGANISATION_ROLE_FIELDS = {
     "carriers": OrganisationRole.CARRIER,
@@ -131,12 +132,8 @@ class PracticeForm(forms.Form):
     funders = forms.ModelMultipleChoiceField(
         Organisation.objects.order_by("name"), label=_("Financeurs"), required=False
     )
-    start_date = forms.DateField(
-        label=_("Début"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(
-        label=_("Fin"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("Début"), required=False, widget=DateInput())
+    end_date = forms.DateField(label=_("Fin"), required=False, widget=DateInput())
     ongoing = forms.BooleanField(label=_("Action en cours"), required=False)
     participants_count = forms.IntegerField(
         label=_("Nombre de participants"), required=False, min_value=0

@@ -43,7 +43,7 @@ from maillage.practices.search import FACETS, SearchQuery, search_practices, sim
 from maillage.practices.search import suggest as suggest_titles
 from maillage.practices.searchpage import SearchPage, parse_query
 from maillage.practices.snapshot import practice_for_snapshot, snapshot
-from maillage.web.operation_errors import show_operation_errors
+from maillage.web.operation_errors import flash_operation_errors, show_operation_errors
 
 LIST_SIZE = 30
 
@@ -233,18 +233,13 @@ def update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _edit_page(request, practice, PracticeForm.initial_for(practice))
 
 
-def _refusals(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @login_required
 @require_POST
 def submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         operations.submit_practice(actor=request.user, practice=_practice(pk))
     except ValidationError as error:
-        _refusals(request, error)
+        flash_operation_errors(request, error)
     else:
         messages.success(request, _("La fiche est soumise à relecture."))
     return redirect("practices:mine")
@@ -264,7 +259,7 @@ def attachment_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
-            _refusals(request, error)
+            flash_operation_errors(request, error)
         else:
             messages.success(request, _("La pièce jointe est ajoutée."))
     else:
@@ -358,7 +353,7 @@ def _review_step(request: AuthenticatedRequest, pk: int, step: str) -> HttpRespo
     try:
         operation(actor=request.user, practice=practice, comment=comment)
     except ValidationError as error:
-        _refusals(request, error)
+        flash_operation_errors(request, error)
     else:
         messages.success(request, message % {"title": practice.title})
     return redirect("practices:review")

@@ -35,3 +35,20 @@ class DsfrFormRenderer(DjangoTemplates):
     form_template_name = "web/forms/form.html"
     field_template_name = "web/forms/field.html"
     bound_field_class = DsfrBoundField
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. It reads and sends ISO dates only: a French « 12/03/2026 » in
+    its value would show an empty field, and saving the form would then erase the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")

@@ -37,7 +37,8 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/actions"
 REFUSAL = (
-    "Seuls les professionnels qui animent cette action voient les personnes qui y participent. "
+    "Seuls les professionnels qui animent cette action voient les noms des personnes qui y "
+    "participent. "
     "Les effectifs figurent dans le bilan de l'action."
 )
 

@@ -182,19 +182,12 @@ class MergeIn(Schema):
 # --- Reading -------------------------------------------------------------------------------
 
 
-def _refusal() -> str:
-    return _(
-        "Seuls les professionnels qui animent cette action voient les personnes qui y "
-        "participent. Les effectifs figurent dans le bilan de l'action."
-    )
-
-
 def _action(request: HttpRequest, action_id: int) -> CollectiveAction:
     """The action if the user runs it; 403 with the reason if she only reads it; 404 else."""
     user = request.auth  # type: ignore[attr-defined]
     action = readable_action(user, action_id)
     if not access.can_see_participants(user, action):
-        raise PermissionDenied(_refusal())
+        raise PermissionDenied(access.participants_refusal())
     return action
 
 
@@ -212,7 +205,7 @@ def _participant(request: HttpRequest, participant_id: int) -> Participant:
     if participant is not None:
         return participant
     if access.visible_actions(user).filter(enrolments__participant_id=participant_id).exists():
-        raise PermissionDenied(_refusal())
+        raise PermissionDenied(access.participants_refusal())
     raise Http404(_("Aucune personne de vos actions ne porte ce numéro."))
 
 

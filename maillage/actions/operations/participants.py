@@ -81,13 +81,6 @@ LOG_ENTRY_REPR_LENGTH = 80
 PARTICIPANT_TYPE = Participant._meta.label_lower
 
 
-def _forbidden_participants() -> str:
-    return _(
-        "Seuls les professionnels qui animent l'action voient et modifient les personnes qui y "
-        "participent."
-    )
-
-
 # --- Matching ------------------------------------------------------------------------------
 
 
@@ -126,7 +119,7 @@ def find_duplicates(
 
     Only professionals who run an action look: the others (coordinators, partners) never see
     names, and matching would let them probe for one."""
-    require(Facilitator.objects.filter(user_id=actor.pk).exists(), _forbidden_participants())
+    require(Facilitator.objects.filter(user_id=actor.pk).exists(), access.participants_refusal())
     return _matches(organisation_ids(actor), pseudonym, age_band, commune)
 
 
@@ -326,7 +319,7 @@ def create_participant(
     allow_duplicate: bool = False,
 ) -> Participant:
     """Create a participant and enrol her in `action`; refuse if she may already exist."""
-    require(access.can_see_participants(actor, action), _forbidden_participants())
+    require(access.can_see_participants(actor, action), access.participants_refusal())
     pseudonym = " ".join((pseudonym or "").split())
     contact = (contact or "").strip()
     tags = list(eligibility_tags)
@@ -415,7 +408,7 @@ def enrol_participant(
 
     `pseudonym`, `age_band` and `commune` are the identity the worker typed: the participant must
     be among its matches, so that an identifier alone never opens someone's file."""
-    require(access.can_see_participants(actor, action), _forbidden_participants())
+    require(access.can_see_participants(actor, action), access.participants_refusal())
     shown_match(
         actor=actor,
         action=action,
@@ -439,7 +432,7 @@ def enrol_participant(
 
 
 def _require_manage(actor: User, participant: Participant) -> None:
-    require(access.can_manage_participant(actor, participant), _forbidden_participants())
+    require(access.can_manage_participant(actor, participant), access.participants_refusal())
     if participant.erased_at is not None:
         raise ValidationError(_("Les données de cette personne ont été effacées."))
 
@@ -491,7 +484,7 @@ def update_participant(*, actor: User, participant: Participant, **fields: Any) 
 
 def update_enrolment(*, actor: User, enrolment: Enrolment, **fields: Any) -> Enrolment:
     """Change how she came, her step on the participation ladder, her arrival or departure."""
-    require(access.can_see_participants(actor, enrolment.action), _forbidden_participants())
+    require(access.can_see_participants(actor, enrolment.action), access.participants_refusal())
     unknown = set(fields) - set(ENROLMENT_FIELDS)
     if unknown:
         raise ValidationError(
@@ -614,7 +607,7 @@ def merge_participants(*, actor: User, keep: Participant, duplicate: Participant
     require(
         access.can_manage_participant(actor, keep)
         and access.can_manage_participant(actor, duplicate),
-        _forbidden_participants(),
+        access.participants_refusal(),
     )
     if keep.erased_at is not None or duplicate.erased_at is not None:
         raise ValidationError(_("Une fiche effacée ne se fusionne pas."))
@@ -693,7 +686,7 @@ def _her_entries(participant: Participant) -> models.QuerySet[AuditEntry]:
 
 def export_participant(*, actor: User, participant: Participant) -> dict[str, Any]:
     """Everything stored about the person, for her right of access."""
-    require(access.can_manage_participant(actor, participant), _forbidden_participants())
+    require(access.can_manage_participant(actor, participant), access.participants_refusal())
     enrolments = participant.enrolments.select_related(
         "action", "referred_by", "ladder_step"
     ).order_by("joined_on", "pk")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from maillage.actions.lookups import readable_action
 from maillage.actions.operations.capitalise import capitalise_action
 from maillage.organisations.types import AuthenticatedRequest
+from maillage.web.operation_errors import flash_operation_errors
 
 
 @login_required
@@ -22,8 +23,7 @@ def capitalise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         practice = capitalise_action(actor=request.user, action=action)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_operation_errors(request, error)
         return redirect(action)
     messages.success(
         request,

@@ -26,7 +26,7 @@ from maillage.actions.views.actions import action_context, readable_action
 from maillage.organisations.access import require
 from maillage.organisations.types import AuthenticatedRequest
 from maillage.practices.attachments import stored_file_response
-from maillage.web.operation_errors import show_operation_errors
+from maillage.web.operation_errors import flash_operation_errors, show_operation_errors
 
 
 def _refused() -> str:
@@ -102,11 +102,6 @@ def _back_to(entry: LogEntry) -> HttpResponse:
     return redirect(f"{reverse('actions:logbook', args=[entry.action_id])}#entree-{entry.pk}")
 
 
-def _report(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @login_required
 @require_POST
 def log_entry_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -119,7 +114,7 @@ def log_entry_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 actor=request.user, entry=entry, outcome=form.cleaned_data["outcome"]
             )
         except ValidationError as error:
-            _report(request, error)
+            flash_operation_errors(request, error)
         else:
             messages.success(request, _("La suite donnée est enregistrée."))
     return _back_to(entry)
@@ -148,7 +143,7 @@ def document_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
-            _report(request, error)
+            flash_operation_errors(request, error)
         else:
             messages.success(request, _("Le document est ajouté."))
     else:

@@ -43,17 +43,10 @@ IDENTITY_FIELDS = ("pseudonym", "age_band", "commune")
 EXISTING_ID = forms.IntegerField(min_value=1)
 
 
-def _refusal() -> str:
-    return _(
-        "Seuls les professionnels qui animent cette action voient les noms des personnes qui y "
-        "participent. Les effectifs figurent dans le bilan de l'action."
-    )
-
-
 def _action(request: HttpRequest, pk: int) -> CollectiveAction:
     """The action if `request.user` is one of its professionals; 403 with the reason otherwise."""
     action = get_object_or_404(CollectiveAction.objects.select_related("organisation"), pk=pk)
-    require(access.can_see_participants(request.user, action), _refusal())
+    require(access.can_see_participants(request.user, action), access.participants_refusal())
     return action
 
 
@@ -61,7 +54,7 @@ def _participant(request: HttpRequest, pk: int) -> Participant:
     participant = get_object_or_404(
         Participant.objects.select_related("commune", "contact_consent_by"), pk=pk
     )
-    require(access.can_manage_participant(request.user, participant), _refusal())
+    require(access.can_manage_participant(request.user, participant), access.participants_refusal())
     return participant
 
 

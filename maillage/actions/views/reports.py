@@ -33,18 +33,19 @@ from maillage.actions.reports.exports import (
 from maillage.organisations.models import Organisation
 from maillage.territories.forms import TerritoryChoiceField
 from maillage.territories.models import Level
+from maillage.web.forms import DateInput
 
 
 class PeriodForm(forms.Form):
     debut = forms.DateField(
         label=gettext_lazy("Du"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     fin = forms.DateField(
         label=gettext_lazy("Au"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def clean(self) -> dict[str, Any]:
