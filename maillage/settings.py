@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "maillage.referential",
     "maillage.practices",
     "maillage.actions",
+    "maillage.diagnostics",
     "maillage.demo",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("maillage.web.urls")),
     path("pratiques/", include("maillage.practices.urls")),
     path("actions/", include("maillage.actions.urls")),
+    path("diagnostics/", include("maillage.diagnostics.urls")),
     path("territoires/", include("maillage.territories.urls")),
     path("referentiel/", include("maillage.referential.urls")),
     path("organisations/", include("maillage.organisations.urls")),

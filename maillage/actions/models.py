@@ -96,6 +96,14 @@ class CollectiveAction(OrganisationOwned):
     status = models.CharField(
         _("statut"), max_length=16, choices=ActionStatus.choices, default=ActionStatus.PREPARATION
     )
+    priority = models.ForeignKey(
+        "diagnostics.Priority",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("priorité du diagnostic dont l'action est issue"),
+    )
     practice = models.ForeignKey(
         "practices.Practice",
         models.SET_NULL,
