@@ -16,6 +16,7 @@ from django.db import transaction
 
 from maillage.demo.actions import load_demo_actions
 from maillage.demo.content import ACCOUNTS, ORGANISATIONS
+from maillage.demo.diagnostics import load_demo_diagnostics
 from maillage.demo.practices import load_demo_practices
 from maillage.organisations import operations
 from maillage.organisations.models import Membership, Organisation, Role, User
@@ -108,4 +109,5 @@ def load_demo() -> list[LoadedAccount]:
     with silenced():
         load_demo_practices(author=admin, reviewer=User.objects.get(email=documentalist))
         load_demo_actions(admin=admin, organisations=organisations)
+        load_demo_diagnostics(admin=admin, organisations=organisations)
     return loaded

@@ -133,3 +133,10 @@ def readable_diagnosis(
     if diagnosis is None or not can_view_diagnosis(user, diagnosis):
         raise Http404(_("Aucun diagnostic ne porte ce numéro."))
     return diagnosis
+
+
+def reads_as_participant(user: User | AnonymousUser, diagnosis: Diagnosis) -> bool:
+    """Does `user` read `diagnosis` as one of its participants rather than as the public of a
+    published one? Participants see the names of the steering group's people; the public, its
+    organisations and roles only."""
+    return visible_diagnoses(user).filter(pk=diagnosis.pk).exists()

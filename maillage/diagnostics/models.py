@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from maillage.organisations.models import OrganisationOwned
@@ -140,11 +141,21 @@ class Indicator(models.Model):
 class IndicatorValue(models.Model):
     """The value of a sum indicator in one commune (never in a larger territory)."""
 
+    # No index of their own: the unique constraint starts with the indicator and the profile
+    # index with the commune, and 1.75 million rows make every extra index cost.
     indicator = models.ForeignKey(
-        Indicator, models.CASCADE, related_name="values", verbose_name=_("indicateur")
+        Indicator,
+        models.CASCADE,
+        related_name="values",
+        verbose_name=_("indicateur"),
+        db_index=False,
     )
     commune = models.ForeignKey(
-        "territories.Territory", models.CASCADE, related_name="+", verbose_name=_("commune")
+        "territories.Territory",
+        models.CASCADE,
+        related_name="+",
+        verbose_name=_("commune"),
+        db_index=False,
     )
     value = models.FloatField(_("valeur"))
 
@@ -367,8 +378,9 @@ class ContributionStatus(models.TextChoices):
 
 class Contribution(models.Model):
     """What someone brings to the diagnosis. Inhabitants' contributions carry no author and no
-    personal data: `flags` lists what the write function suspected (a telephone number, an
-    e-mail address) so that the moderator removes it before publishing."""
+    personal data: `flags` lists what the write function suspected in the text (`phone`,
+    `email`…) and in the place (`place:phone`…) so that the moderator removes it before
+    publishing."""
 
     diagnosis = models.ForeignKey(Diagnosis, models.CASCADE, related_name="contributions")
     kind = models.CharField(_("type d'apport"), max_length=24, choices=ContributionKind.choices)
@@ -436,7 +448,9 @@ class Contribution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        # Never the text: this is what the audit trail stores as the object's name, and an
+        # inhabitant's text may hold personal data until the moderator removes it.
+        return gettext("Contribution n° %(pk)s") % {"pk": self.pk}
 
 
 class ContributionQuota(models.Model):

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from maillage.territories.indexing import reindex
-from maillage.territories.models import Level, ReferenceLoad, SearchTerm, Territory
+from maillage.territories.models import Level, Outline, ReferenceLoad, SearchTerm, Territory
 from maillage.territories.package import (
     LEVELS_IN_LOAD_ORDER,
     SOURCE,
@@ -63,7 +63,7 @@ def load_territories(
     started = time.monotonic()
     package = open_package(data_dir or default_data_dir())
     selection = ",".join(sorted(departements)) if departements else ""
-    last = ReferenceLoad.objects.filter(source=SOURCE).order_by("-loaded_at", "-pk").first()
+    last = last_load(SOURCE)
     if (
         not force
         and last is not None
@@ -90,6 +90,12 @@ def load_territories(
         )
     report.seconds = time.monotonic() - started
     return report
+
+
+def last_load(source: str) -> ReferenceLoad | None:
+    """The latest load from `source`, whose version and content hash tell whether the same data
+    would be loaded again."""
+    return ReferenceLoad.objects.filter(source=source).order_by("-loaded_at", "-pk").first()
 
 
 def _upsert(rows: list[Row], report: LoadReport) -> None:
@@ -165,13 +171,14 @@ def _retire_vanished(loaded: set[tuple[str, str]], report: LoadReport) -> None:
 
 
 def _referenced(ids: set[int]) -> set[int]:
-    """The territories among `ids` that any row of any app points at (search terms aside)."""
+    """The territories among `ids` that any row of any app points at (derived data aside: search
+    terms and outlines go with their territory)."""
     found: set[int] = set()
     for relation in Territory._meta.get_fields(include_hidden=True):
         if relation.concrete or not relation.auto_created:
             continue  # only reverse relations: the rows of other models that point here
         model = relation.related_model
-        if model is SearchTerm:
+        if model in {SearchTerm, Outline}:
             continue
         name = relation.field.name
         for chunk in _chunks(sorted(ids)):

@@ -237,3 +237,30 @@ class ReferenceLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.version} ({self.loaded_at:%Y-%m-%d %H:%M})"
+
+
+class Outline(models.Model):
+    """The simplified outline of a commune or an arrondissement municipal, for the SVG maps.
+
+    `rings` holds every ring of the (multi)polygon in one compact string, so that a map of 800
+    communes reads and decodes in a few milliseconds: rings are separated by « ; », each is
+    « lon lat dlon dlat dlon dlat … » in integers of 1e-4 degree (about 10 m), the first point
+    absolute and the others as differences from the previous one. Holes need no mark: the maps
+    fill with the even-odd rule. See `maillage.territories.outlines`.
+    """
+
+    territory = models.OneToOneField(
+        Territory, models.CASCADE, primary_key=True, related_name="outline"
+    )
+    rings = models.TextField()
+    west = models.FloatField()
+    south = models.FloatField()
+    east = models.FloatField()
+    north = models.FloatField()
+
+    class Meta:
+        verbose_name = _("contour")
+        verbose_name_plural = _("contours")
+
+    def __str__(self) -> str:
+        return str(self.territory_id)

@@ -8,7 +8,7 @@ without an actor; custom territories are written here, on behalf of a person.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from maillage.organisations.models import User
 from maillage.territories.composition import CompositionRow
 from maillage.territories.indexing import reindex
 from maillage.territories.models import CustomKind, Level, Territory
+from maillage.web.plain_text import clean_text, has_markup, markup_message
 
 AUDITED_FIELDS = ("name", "kind", "population", "region", "departement")
 _BATCH = 500
@@ -245,3 +246,65 @@ def _snapshot(territory: Territory, commune_ids: set[int]) -> dict[str, Any]:
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(items), _BATCH):
         yield items[start : start + _BATCH]
+
+
+COMPOSED_CODE_PREFIX = "D-"
+
+
+def create_custom_territory(
+    *, actor: User, name: str, kind: str, communes: Iterable[Territory]
+) -> Territory:
+    """A custom territory composed by hand from current communes (a bassin de vie drawn for a
+    diagnosis, a group of quartiers' communes), without a file. Its code `D-<n>` is generated:
+    such territories have no official code, and the codes of imported ones are left free."""
+    require(
+        can_manage_custom_territories(actor),
+        _(
+            "Seuls les coordinateurs départementaux et les administrateurs nationaux composent "
+            "des territoires personnalisés."
+        ),
+    )
+    name = clean_text(name)
+    commune_ids = {
+        commune.pk for commune in communes if commune.level == Level.COMMUNE and commune.is_current
+    }
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Donnez un nom au territoire.")]
+    elif has_markup(name):
+        errors["name"] = [markup_message()]
+    if kind not in CustomKind.values:
+        errors["kind"] = [_("Type de territoire inconnu : %(kind)s.") % {"kind": kind}]
+    if len(commune_ids) < 2:
+        errors["communes"] = [_("Choisissez au moins deux communes en vigueur.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        territory = Territory(level=Level.CUSTOM, kind=kind, name=name, code=_next_composed_code())
+        territory.population, territory.departement_id, territory.region_id = _summary(
+            commune_ids, _places(commune_ids)
+        )
+        territory.full_clean(
+            exclude=["region", "departement", "epci", "parent"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        territory.save()
+        _set_members({territory.pk: commune_ids})
+        audit.record(
+            actor, "create_custom_territory", territory, after=_snapshot(territory, commune_ids)
+        )
+        reindex([territory])
+    return territory
+
+
+def _next_composed_code() -> str:
+    taken = set(
+        Territory.objects.filter(
+            level=Level.CUSTOM, code__startswith=COMPOSED_CODE_PREFIX
+        ).values_list("code", flat=True)
+    )
+    number = len(taken) + 1
+    while f"{COMPOSED_CODE_PREFIX}{number}" in taken:
+        number += 1
+    return f"{COMPOSED_CODE_PREFIX}{number}"

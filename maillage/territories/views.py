@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from maillage.organisations.access import can_manage_custom_territories, require
 from maillage.organisations.types import AuthenticatedRequest
 from maillage.territories.forms import GoToTerritoryForm, ImportForm, TerritorySearchForm
+from maillage.territories.maps import commune_map
 from maillage.territories.models import Level, Territory
 from maillage.territories.operations import import_custom_territories
 from maillage.territories.search import search_territories
@@ -60,6 +61,10 @@ def detail(request: HttpRequest, level: str, code: str) -> HttpResponse:
         )
         context["communes"] = Paginator(communes, COMMUNES_PER_PAGE).get_page(
             request.GET.get("page")
+        )
+        context["commune_map"] = commune_map(
+            Territory.objects.communes_of(territory),
+            title=_("Les communes de %(name)s") % {"name": territory.name},
         )
     if territory.level == Level.COMMUNE:
         context["arrondissements"] = Territory.objects.filter(

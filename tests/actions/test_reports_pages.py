@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from maillage.actions.reports.exports import Table, csv_text
 from maillage.organisations.models import Role
 from tests.actions.test_reports_figures import example  # noqa: F401 — the shared scene
 from tests.organisations.factories import member
@@ -180,3 +181,14 @@ def test_bar_chart_says_when_there_is_nothing():
     html = render_to_string("actions/_bars.html", {"caption": "Temps", "rows": []})
 
     assert "Aucune donnée pour cette période." in html
+
+
+def test_csv_export_keeps_a_text_that_looks_like_a_formula_as_text():
+    label = '=HYPERLINK("http://exemple.invalid","cliquez")'
+    table = Table(title="@titre", headers=["Nom", "Valeur"], rows=[[label, -3], ["Lens", 2.5]])
+
+    rows = list(csv.reader(io.StringIO(csv_text([table])[1:]), delimiter=";"))
+
+    assert rows[0] == ["'@titre"]
+    assert rows[2] == ["'" + label, "-3"]
+    assert rows[3] == ["Lens", "2,5"]

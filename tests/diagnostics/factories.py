@@ -27,6 +27,7 @@ from maillage.diagnostics.models import (
     ContributionKind,
     ContributorKind,
     Diagnosis,
+    DiagnosisStatus,
     Indicator,
     IndicatorValue,
     Theme,
@@ -104,3 +105,8 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     kind = ContributionKind.NEED
     contributor_kind = ContributorKind.INHABITANT
     text = "Il manque un endroit pour faire garder les enfants le mercredi."
+
+
+def open_diagnosis(**fields: object) -> Diagnosis:
+    """A diagnosis whose contributions are open (status « open », public link working)."""
+    return DiagnosisFactory(status=DiagnosisStatus.OPEN, contributions_open=True, **fields)

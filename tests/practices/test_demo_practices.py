@@ -15,6 +15,7 @@ import pytest
 from maillage.demo import practices as demo_practices
 from maillage.demo.actions import read_actions
 from maillage.demo.content import ORGANISATIONS
+from maillage.demo.diagnostics import read_demo_diagnosis
 from maillage.demo.loading import load_demo
 from maillage.demo.practices import DemoDataError, load_demo_practices, read_sheets
 from maillage.organisations.models import Organisation, Role
@@ -113,6 +114,19 @@ def _demo_geography() -> None:
             if person.get("commune")
         }
     )
+    # It loads the demo diagnosis too, on the CU d'Arras and the communes its contributions name.
+    diagnosis = read_demo_diagnosis()
+    communes = {item["commune"] for item in diagnosis["contributions"] if item.get("commune")}
+    _geography({("commune", code) for code in communes})
+    pas_de_calais = Territory.objects.get(level="departement", code="62")
+    epci = TerritoryFactory(
+        level=diagnosis["territory"][0],
+        code=diagnosis["territory"][1],
+        name="CU d'Arras",
+        departement=pas_de_calais,
+        region=pas_de_calais.region,
+    )
+    Territory.objects.filter(level="commune", code__in=communes).update(epci=epci)
 
 
 def test_the_data_file_holds_at_least_forty_distinct_sheets() -> None:

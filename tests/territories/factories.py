@@ -14,7 +14,8 @@ from typing import Any
 import factory
 
 from maillage.territories.indexing import reindex
-from maillage.territories.models import CustomKind, Level, Territory
+from maillage.territories.models import CustomKind, Level, Outline, Territory
+from maillage.territories.outlines import encode_rings
 
 
 class TerritoryFactory(factory.django.DjangoModelFactory):
@@ -137,4 +138,19 @@ def small_geography() -> Geography:
             departement=seine_saint_denis,
             region=ile_de_france,
         ),
+    )
+
+
+def give_outline(territory: Territory, west: float, south: float, size: float = 0.05) -> Outline:
+    """A square outline for maps in tests: `size` degrees wide, from its south-west corner."""
+    rings, (box_west, box_south, box_east, box_north) = encode_rings(
+        [[(west, south), (west + size, south), (west + size, south + size), (west, south + size)]]
+    )
+    return Outline.objects.create(
+        territory=territory,
+        rings=rings,
+        west=box_west,
+        south=box_south,
+        east=box_east,
+        north=box_north,
     )

@@ -94,8 +94,9 @@ def test_departement_page_lists_its_communes_by_page(
         60, departement=geography.pas_de_calais, region=geography.hauts_de_france
     )
 
-    # The territory, the count, one page of communes with their département and EPCI.
-    with django_assert_num_queries(3):
+    # The territory, the count, one page of communes with their département and EPCI, and
+    # every commune with its outline for the map.
+    with django_assert_num_queries(4):
         response = client.get(geography.pas_de_calais.get_absolute_url(), {"page": 2})
 
     page = response.content.decode()

@@ -42,6 +42,7 @@ from maillage.organisations.access import is_national_admin, organisation_ids, r
 from maillage.organisations.models import Organisation, User
 from maillage.practices.models import OrganisationRole, Practice
 from maillage.practices.operations import create_practice
+from maillage.web.numbers import french_number
 
 TITLE_LENGTH = Practice._meta.get_field("title").max_length
 SUMMARY_LENGTH = Practice._meta.get_field("summary").max_length
@@ -363,7 +364,7 @@ def _stability_text(stability: Stability) -> str:
         "Stabilité du groupe : %(average)s présents en moyenne sur %(held)s séances tenues ; "
         "%(regulars)s des %(members)s membres ont assisté à au moins la moitié des séances."
     ) % {
-        "average": formats.number_format(stability.average_attendance or 0, 1),
+        "average": french_number(stability.average_attendance or 0, 1),
         "held": stability.sessions_held,
         "regulars": stability.regulars,
         "members": stability.members,

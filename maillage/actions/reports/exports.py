@@ -164,10 +164,17 @@ def dashboard_tables(board: Dashboard) -> list[Table]:
     ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Value) -> Value:
     # A French spreadsheet reads « 12.5 » as text (or a date): decimals take a comma.
     if isinstance(value, float | Decimal):
         return str(value).replace(".", ",")
+    # Texts come from users (a title, an indicator's label): a spreadsheet would run one that
+    # starts like a formula. The apostrophe makes it plain text.
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
@@ -175,8 +182,8 @@ def csv_text(tables: Iterable[Table]) -> str:
     writer = csv.writer(LineBuffer(), delimiter=";")
     lines = [BYTE_ORDER_MARK]
     for table in tables:
-        lines.append(writer.writerow([table.title]))
-        lines.append(writer.writerow(table.headers))
+        lines.append(writer.writerow([_csv_value(table.title)]))
+        lines.append(writer.writerow([_csv_value(header) for header in table.headers]))
         lines.extend(writer.writerow([_csv_value(value) for value in row]) for row in table.rows)
         lines.append(writer.writerow([]))
     return "".join(lines)

@@ -555,6 +555,7 @@ class Migration(migrations.Migration):
                 (
                     "commune",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
                         to="territories.territory",
@@ -564,6 +565,7 @@ class Migration(migrations.Migration):
                 (
                     "indicator",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="values",
                         to="diagnostics.indicator",

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from maillage.diagnostics.views import profiles
+
+urlpatterns = [
+    path("profil/", profiles.profile_picker, name="profiles"),
+    path("profil/<str:level>/<str:code>/", profiles.profile, name="profile"),
+]

@@ -18,6 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, no_demo: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_territories")
+        call_command("load_indicators")
+        call_command("load_outlines")
         call_command("load_referential")
         if not no_demo:
             call_command("load_demo")
