@@ -10,7 +10,11 @@ STAMP_NPM := node_modules/.installed
 
 .PHONY: run setup install test lint format messages test-postgres test-browser benchmarks clean
 
+# The worker reads uploaded documents in the background (django-tasks); it stops with the server.
+# Without --reload: the reloader's child process would outlive the worker it was started by.
 run: setup
+	$(BIN)/maillage db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/maillage runserver $(HOST):$(PORT)
 
 setup: install

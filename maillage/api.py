@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from maillage.actions.api import router as actions_router
 from maillage.diagnostics.api import router as diagnostics_router
+from maillage.ingestion.api import router as ingestion_router
 from maillage.organisations.api import router as organisations_router
 from maillage.practices.api import router as practices_router
 from maillage.referential.api import router as referential_router
@@ -88,3 +89,4 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/practices", practices_router)
 api.add_router("/actions", actions_router)
 api.add_router("/diagnostics", diagnostics_router)
+api.add_router("/ingestion", ingestion_router)

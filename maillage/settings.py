@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "maillage.web",
     "maillage.territories",
     "maillage.organisations",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "maillage.practices",
     "maillage.actions",
     "maillage.diagnostics",
+    "maillage.ingestion",
     "maillage.demo",
 ]
 
@@ -194,6 +197,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (document imports) goes through the database: `maillage db_worker` runs it
+# (`make run` starts one beside the web server; see docs/operations.md for a service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

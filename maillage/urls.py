@@ -9,6 +9,7 @@ urlpatterns = [
     path("pratiques/", include("maillage.practices.urls")),
     path("actions/", include("maillage.actions.urls")),
     path("diagnostics/", include("maillage.diagnostics.urls")),
+    path("documents/", include("maillage.ingestion.urls")),
     path("territoires/", include("maillage.territories.urls")),
     path("referentiel/", include("maillage.referential.urls")),
     path("organisations/", include("maillage.organisations.urls")),

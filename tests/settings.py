@@ -6,3 +6,7 @@ from maillage.settings import *  # noqa: F403
 from maillage.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+
+# Tasks run as they are enqueued: a test sees their result at once. The database worker is
+# exercised by its own tests (tests/ingestion).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from maillage.ingestion.extraction import ExtractionContext
+from maillage.ingestion.found import UnreadableDocument
+from maillage.ingestion.models import Document
+from maillage.ingestion.operations import import_document
+from maillage.ingestion.pipeline import Analysis, analyse, fingerprint, read_file
+from maillage.organisations.models import Organisation
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    """The files named, and those under the folders named (sorted, hidden ones left out)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    found
+                    for found in path.rglob("*")
+                    if found.is_file()
+                    and not any(part.startswith(".") for part in found.relative_to(path).parts)
+                )
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _as_json(path: Path, analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
+    read = analysis.document
+    source = str(path)
+    return {
+        "documents": [
+            {
+                "path": source,
+                "title": read.meta.title or path.stem,
+                "authors": read.meta.authors,
+                "year": read.meta.year,
+                "format": read.file_format,
+                "encoding": read.encoding,
+                "pages": read.pages,
+                "lines": len(read.lines),
+                "sha256": analysis.sha256,
+                "segments": len(analysis.segments),
+            }
+        ],
+        "practices": [
+            {
+                "title": draft.title,
+                "summary": draft.summary,
+                "isic_forms": draft.isic_forms,
+                "territories": list(
+                    {
+                        (place.level, place.code): {
+                            "level": place.level,
+                            "code": place.code,
+                            "name": place.name,
+                        }
+                        for place in draft.places
+                    }.values()
+                ),
+                "publics": draft.publics,
+                "themes": draft.themes,
+                "organisations": draft.organisations,
+                "source": {
+                    "path": source,
+                    "start_line": draft.segment.start_line,
+                    "end_line": draft.segment.end_line,
+                },
+            }
+            for draft in analysis.drafts
+        ],
+        "references": [
+            {
+                "title": reference.title,
+                "authors": reference.authors,
+                "event": reference.event,
+                "place": reference.place,
+                "date": reference.date_text,
+                "year": reference.year,
+                "pages": reference.pages,
+                "url": reference.url,
+                "type": reference.document_type,
+                "key": reference.key,
+                "source": {
+                    "path": source,
+                    "start_line": reference.start_line,
+                    "end_line": reference.end_line,
+                },
+            }
+            for reference in analysis.references
+        ],
+    }
+
+
+class Command(BaseCommand):
+    help = _(
+        "Importe des documents (DOCX, ODT, PDF, texte, Markdown) : propositions de fiches de "
+        "pratique et notices bibliographiques. Les dossiers sont parcourus ; un fichier illisible "
+        "est signalé et les autres sont importés."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", type=Path, help=_("fichiers ou dossiers"))
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("analyse sans rien enregistrer")
+        )
+        parser.add_argument(
+            "--format", choices=["text", "json"], default="text", help=_("format du rapport")
+        )
+        parser.add_argument(
+            "--organisation", type=int, help=_("numéro de l'organisation pour laquelle importer")
+        )
+
+    def handle(self, *args: Any, paths: list[Path], dry_run: bool, **options: Any) -> None:
+        organisation = None
+        if options["organisation"] is not None:
+            organisation = Organisation.objects.filter(pk=options["organisation"]).first()
+            if organisation is None:
+                raise CommandError(_("Aucune organisation ne porte ce numéro."))
+        files = _files(paths)
+        context = ExtractionContext.load()
+        report: dict[str, list[dict[str, Any]]] = {
+            "documents": [],
+            "practices": [],
+            "references": [],
+            "errors": [],
+        }
+        for path in files:
+            try:
+                data = read_file(path)
+                if dry_run:
+                    for key, items in _as_json(path, analyse(data, path.name, context)).items():
+                        report[key].extend(items)
+                else:
+                    summary = self._import(path, data, organisation, context, report)
+                    if options["format"] == "text":
+                        self.stdout.write(summary)
+            except OSError as error:
+                report["errors"].append({"path": str(path), "error": str(error.strerror)})
+            except UnreadableDocument as error:
+                report["errors"].append({"path": str(path), "error": error.message})
+            except ValidationError as error:
+                report["errors"].append({"path": str(path), "error": " ".join(error.messages)})
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            for item in report["errors"]:
+                self.stderr.write(f"{item['path']} : {item['error']}")
+        if not files or len(report["errors"]) == len(files):
+            raise CommandError(_("Aucun fichier n'a pu être lu."))
+
+    def _import(
+        self,
+        path: Path,
+        data: bytes,
+        organisation: Organisation | None,
+        context: ExtractionContext,
+        report: dict[str, list[dict[str, Any]]],
+    ) -> str:
+        """Import one file, add it to the report and return its summary line."""
+        known = Document.objects.filter(sha256=fingerprint(data)).exists()
+        document = import_document(
+            actor=None,
+            data=data,
+            file_name=path.name,
+            organisation=organisation,
+            context=context,
+        )
+        candidates = document.candidates.count()
+        citations = document.citations.count()
+        report["documents"].append(
+            {
+                "path": str(path),
+                "document": document.pk,
+                "already_imported": known,
+                "candidates": candidates,
+                "citations": citations,
+            }
+        )
+        message = (
+            _("%(path)s : déjà importé (document n° %(id)s).")
+            if known
+            else _(
+                "%(path)s : document n° %(id)s, %(candidates)s propositions de fiches, "
+                "%(citations)s références citées."
+            )
+        )
+        return message % {
+            "path": path,
+            "id": document.pk,
+            "candidates": candidates,
+            "citations": citations,
+        }

@@ -1,0 +1,22 @@
+"""How much a file may weigh before and after decompression: an import reads files sent by
+anyone, so every limit is checked before the work it protects."""
+
+from __future__ import annotations
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_MEGABYTES = MAX_FILE_BYTES // (1024 * 1024)
+
+# A DOCX or ODT is a ZIP archive: a real document has a few dozen parts and rarely expands to more
+# than a few megabytes; a ZIP bomb expands a few kilobytes into gigabytes.
+MAX_ARCHIVE_ENTRIES = 2_000
+MAX_EXPANDED_BYTES = 100 * 1024 * 1024
+MAX_EXPANDED_MEGABYTES = MAX_EXPANDED_BYTES // (1024 * 1024)
+MAX_COMPRESSION_RATIO = 200
+# Below this many expanded bytes a high ratio is harmless (small XML parts compress well).
+RATIO_CHECK_FROM_BYTES = 1024 * 1024
+READ_CHUNK_BYTES = 64 * 1024
+
+# A PDF whose pages hold fewer characters than this on average has no real text layer.
+MIN_PDF_CHARACTERS_PER_PAGE = 20
+# Text extraction takes about 25 ms a page: beyond this a file would hold a worker for minutes.
+MAX_PDF_PAGES = 2_000
