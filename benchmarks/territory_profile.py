@@ -76,7 +76,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from maillage.diagnostics.indicator_files import read_indicator_table  # noqa: E402
 from maillage.diagnostics.models import Aggregation, Indicator, IndicatorValue, Theme  # noqa: E402
-from maillage.diagnostics.operations.indicators import import_indicator_values  # noqa: E402
+from maillage.diagnostics.operations.indicators import (  # noqa: E402
+    import_indicator_values,
+    refresh_ratio_totals,
+)
 from maillage.diagnostics.profiles import epci_profiles, territory_profile  # noqa: E402
 from maillage.territories.loading import load_territories  # noqa: E402
 from maillage.territories.models import Level, Territory  # noqa: E402
@@ -142,6 +145,7 @@ def build() -> None:
             Indicator.objects.filter(pk=row["indicator"]).update(
                 national_total=row["total"], national_count=row["count"]
             )
+        refresh_ratio_totals(Indicator.objects.filter(aggregation=Aggregation.RATIO))
     with connection.cursor() as cursor:
         # As autovacuum soon does on a live database: without it PostgreSQL cannot answer from
         # the covering index alone.

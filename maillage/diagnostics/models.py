@@ -101,9 +101,15 @@ class Indicator(models.Model):
             "coordinateurs en importent les valeurs."
         ),
     )
-    # The national total is kept by every write of values (same transaction), so that each
-    # profile compares with France without summing 35 000 communes.
+    # The national totals are kept by every write of values (same transaction), so that each
+    # profile compares with France without summing 35 000 communes. For a sum: the sum and the
+    # communes with a value. For a ratio: its numerator's and denominator's sums over the communes
+    # where both are known, and how many they are (a ratio of totals over different communes
+    # would compare apples with oranges).
     national_total = models.FloatField(_("total national"), null=True, blank=True, editable=False)
+    national_denominator = models.FloatField(
+        _("dénominateur national"), null=True, blank=True, editable=False
+    )
     national_count = models.PositiveIntegerField(
         _("communes renseignées"), default=0, editable=False
     )

@@ -182,45 +182,25 @@ def _ratio(
     return Figure(value, numerator, denominator, known, communes)
 
 
-def _france(indicator: Indicator, terms: Mapping[int, Indicator], communes: int) -> Figure:
-    """From the national totals. For a ratio, each term is summed over its own communes: the
-    totals do not say which communes know both, so the coverage is that of the scarcer term."""
+def national_figure(indicator: Indicator, communes: int = 0) -> Figure:
+    """The figure for France, from the national totals kept by the writes (a ratio's are its
+    terms summed over the communes where both are known); `communes`: how many France has."""
+    known = indicator.national_count
     if not indicator.is_ratio:
-        known = indicator.national_count
         return Figure(indicator.national_total if known else None, None, None, known, communes)
-    numerator, denominator = terms[indicator.numerator_id], terms[indicator.denominator_id]
-    known = min(numerator.national_count, denominator.national_count)
-    if not known:
-        return Figure(None, None, None, 0, communes)
-    top, bottom = numerator.national_total, denominator.national_total
-    value = indicator.scale * top / bottom if top is not None and bottom else None
-    return Figure(value, top, bottom, known, communes)
+    return _ratio(
+        indicator,
+        indicator.national_total or 0,
+        indicator.national_denominator or 0,
+        known,
+        communes,
+    )
 
 
 def _indicators(indicators: Iterable[Indicator] | None) -> list[Indicator]:
     if indicators is None:
         return list(Indicator.objects.select_related("numerator", "denominator"))
     return list(indicators)
-
-
-def _terms(indicators: list[Indicator]) -> dict[int, Indicator]:
-    """The indicators and their ratios' terms by id, for the national totals."""
-    terms = {indicator.pk: indicator for indicator in indicators}
-    for indicator in indicators:
-        for name in ("numerator", "denominator"):
-            if indicator.is_ratio and Indicator._meta.get_field(name).is_cached(indicator):
-                term = getattr(indicator, name)
-                terms.setdefault(term.pk, term)
-    missing = {
-        term
-        for indicator in indicators
-        if indicator.is_ratio
-        for term in (indicator.numerator_id, indicator.denominator_id)
-        if term not in terms
-    }
-    if missing:
-        terms.update(Indicator.objects.in_bulk(missing))
-    return terms
 
 
 def _departement_of(territory: Territory) -> Territory | None:
@@ -273,10 +253,9 @@ def territory_profile(
         )[None]
     in_france: dict[int, Figure] = {}
     if compare and chosen:
-        terms = _terms(chosen)
         france_communes = Territory.objects.filter(level=Level.COMMUNE, is_current=True).count()
         in_france = {
-            indicator.pk: _france(indicator, terms, france_communes) for indicator in chosen
+            indicator.pk: national_figure(indicator, france_communes) for indicator in chosen
         }
     rows = [
         ProfileRow(
@@ -316,9 +295,6 @@ def commune_values(indicator: Indicator, communes: QuerySet[Territory]) -> dict[
 
 
 def _known_in_france(indicator: Indicator) -> bool:
-    """Needs the ratio's terms selected."""
-    if indicator.is_ratio:
-        return bool(indicator.numerator.national_count and indicator.denominator.national_count)
     return bool(indicator.national_count)
 
 

@@ -1,12 +1,15 @@
 """Who imports documents, reviews what is drawn from them, and reads the library.
 
-- Documentalists, coordinators and national administrators import documents and review the
-  candidate sheets and library records drawn from them (« tête de réseau » work).
+- Documentalists, coordinators and national administrators import documents. A document, and
+  the candidate sheets drawn from it, are corrected and reviewed by the documentalists and
+  coordinators *of its organisation*, by the person who imported it and by national
+  administrators: being documentalist elsewhere gives no hand on another organisation's papers.
 - A document may be an internal paper: it and its candidates are read by the members of the
   organisation it was imported for, by the person who imported it, and by national
   administrators.
-- Library records (bibliographic references) are public, as a bibliography is; documentalists
-  merge their variants.
+- Library records (bibliographic references) are listed to whoever reads at least one document
+  citing them (`visible_references`): a private note cited in an internal paper stays private.
+  Documentalists merge their variants.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from maillage.ingestion.models import CandidatePractice, Document
+from maillage.ingestion.models import CandidatePractice, Citation, Document, Reference
 from maillage.organisations.access import has_role, is_national_admin, organisation_ids
 from maillage.organisations.models import Role, User
 
@@ -46,8 +49,35 @@ def visible_candidates(user: User | AnonymousUser) -> models.QuerySet[CandidateP
     return CandidatePractice.objects.filter(document__in=visible_documents(user))
 
 
+def can_edit_document(user: User | AnonymousUser, document: Document) -> bool:
+    """Correct the document's details and review its candidates (see the module's note)."""
+    if is_national_admin(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if document.imported_by_id is not None and document.imported_by_id == user.pk:
+        return True
+    return document.organisation_id in organisation_ids(user, set(IMPORTER_ROLES))
+
+
 def can_review(user: User | AnonymousUser, candidate: CandidatePractice) -> bool:
-    return can_import(user) and visible_documents(user).filter(pk=candidate.document_id).exists()
+    return can_edit_document(user, candidate.document)
+
+
+def visible_references(user: User | AnonymousUser) -> models.QuerySet[Reference]:
+    """The library records (merged variants included) cited by at least one document `user`
+    reads, with `citation_count`: how many of those citations `user` reads."""
+    return Reference.objects.filter(
+        models.Exists(visible_citations(user).filter(reference=models.OuterRef("pk")))
+    ).annotate(
+        citation_count=models.Count(
+            "citations", filter=models.Q(citations__document__in=visible_documents(user))
+        )
+    )
+
+
+def visible_citations(user: User | AnonymousUser) -> models.QuerySet[Citation]:
+    return Citation.objects.filter(document__in=visible_documents(user))
 
 
 def readable_document(user: User | AnonymousUser, pk: int) -> Document:

@@ -35,11 +35,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
 from maillage.ingestion.found import CandidateDraft
-from maillage.ingestion.models import CandidatePractice, CandidateStatus
+from maillage.ingestion.models import CandidatePractice, CandidateStatus, Document
 from maillage.practices.models import Practice
 from maillage.practices.search import backends
 from maillage.practices.search.analysis import terms
@@ -142,9 +142,11 @@ def similar_practice(draft: CandidateDraft) -> tuple[Practice, float] | None:
 
 
 def similar_candidate(
-    draft: CandidateDraft, *, exclude_document: int | None = None
+    draft: CandidateDraft, *, among: QuerySet[Document], exclude_document: int | None = None
 ) -> tuple[CandidatePractice, float] | None:
-    """The stored candidate (of another document, still open or accepted) most like `draft`."""
+    """The stored candidate (of another document among `among`, still open or accepted) most
+    like `draft`. `among` is the documents of the same owner: a match with another
+    organisation's candidate would show its title to people who may not read it."""
     words = [word for word in draft.title.split() if len(fold(word)) >= MIN_KEY_WORD_LENGTH]
     words = sorted(set(words), key=lambda word: (-len(word), word))[:KEY_WORDS]
     if not words:
@@ -153,7 +155,7 @@ def similar_candidate(
     for word in words:
         matching |= Q(title__icontains=word.strip(".,;:!?«»()\"'"))
     stored = (
-        CandidatePractice.objects.filter(matching)
+        CandidatePractice.objects.filter(matching, document__in=among)
         .exclude(status__in=[CandidateStatus.REJECTED, CandidateStatus.MERGED])
         .exclude(document_id=exclude_document)
         .prefetch_related("territories")

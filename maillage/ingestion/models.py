@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,9 @@ class DocumentStatus(models.TextChoices):
 
 
 class Document(models.Model):
-    """One imported file. The same file imported twice is recognised by its hash."""
+    """One imported file. The same file imported twice for the same organisation (or, without
+    one, by the server) is recognised by its hash; another organisation gets its own copy, so
+    that nobody learns what others imported."""
 
     title = models.CharField(_("titre"), max_length=300)
     authors = models.CharField(_("auteurs ou organisation"), max_length=300, blank=True)
@@ -47,7 +50,7 @@ class Document(models.Model):
     file_name = models.CharField(_("fichier"), max_length=255)
     file_format = models.CharField(_("format"), max_length=8)  # docx, odt, pdf, txt, md
     encoding = models.CharField(_("encodage lu"), max_length=40, blank=True)
-    sha256 = models.CharField(_("empreinte"), max_length=64, unique=True)
+    sha256 = models.CharField(_("empreinte"), max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     lines = models.PositiveIntegerField(_("lignes"), default=0)
@@ -81,6 +84,13 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Coalesce("organisation", models.Value(0)),
+                "sha256",
+                name="document_once_per_organisation",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

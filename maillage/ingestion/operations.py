@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -37,6 +38,7 @@ from maillage.ingestion.models import (
     Segment,
 )
 from maillage.ingestion.pipeline import Analysis, analyse, fingerprint
+from maillage.ingestion.reading.limits import MAX_FILE_BYTES, MAX_FILE_MEGABYTES
 from maillage.ingestion.references import reference_key
 from maillage.ingestion.segmenting import RULES as PASSAGE_RULES
 from maillage.organisations import audit
@@ -100,13 +102,15 @@ def import_document(
 ) -> Document:
     """Read one file and store it with its passages, candidate sheets, references and citations.
 
-    The same file (same hash) imported again returns the stored document and writes nothing. A
-    file that cannot be read raises ValidationError with the French reason and writes nothing."""
+    The same file (same hash) imported again for the same organisation (or, `organisation=None`,
+    among the imports without one) returns the stored document and writes nothing; another
+    organisation gets its own document, so that nobody learns what others imported. A file that
+    cannot be read raises ValidationError with the French reason and writes nothing."""
     _require_importer(actor, organisation)
     _check_document_type(document_type)
-    existing = Document.objects.filter(sha256=fingerprint(data)).first()
+    existing = _same_file(fingerprint(data), organisation)
     if existing is not None:
-        return existing
+        return _known(existing, actor)
     try:
         analysis = analyse(data, file_name, context or ExtractionContext.load())
     except UnreadableDocument as error:
@@ -125,10 +129,29 @@ def import_document(
             )
     except IntegrityError:
         # The same file stored meanwhile by another import: that one stands.
-        existing = Document.objects.filter(sha256=analysis.sha256).first()
+        existing = _same_file(analysis.sha256, organisation)
         if existing is None:
             raise
-        return existing
+        return _known(existing, actor)
+
+
+def _same_file(sha256: str, organisation: Organisation | None) -> Document | None:
+    """The document already stored from these bytes under the same owner (the model's
+    `document_once_per_organisation` constraint)."""
+    return Document.objects.filter(sha256=sha256, organisation=organisation).first()
+
+
+def _known(document: Document, actor: User | None) -> Document:
+    """The stored copy, when `actor` reads it. Without an organisation one copy stands for the
+    whole server: someone else's private import of the same file is neither shown nor doubled."""
+    if actor is not None and not access.visible_documents(actor).filter(pk=document.pk).exists():
+        raise ValidationError(
+            _(
+                "Ce fichier a déjà été importé sans organisation par une autre personne : "
+                "importez-le pour votre organisation."
+            )
+        )
+    return document
 
 
 def _iso_date(text: str) -> datetime.date | None:
@@ -217,11 +240,20 @@ def _store_candidates(
         (territory.level, territory.code): territory
         for territory in Territory.objects.filter(code__in=codes)
     }
+    # Candidates are compared within one owner only: the same organisation, or for a document
+    # without one, the same person (or the server).
+    among = Document.objects.filter(organisation_id=document.organisation_id)
+    if document.organisation_id is None:
+        among = among.filter(imported_by_id=document.imported_by_id)
     rows = []
     for draft in drafts:
         found = draft.segment
         flagged = dedup.similar_practice(draft)
-        known = None if flagged else dedup.similar_candidate(draft, exclude_document=document.pk)
+        known = (
+            None
+            if flagged
+            else dedup.similar_candidate(draft, among=among, exclude_document=document.pk)
+        )
         rows.append(
             CandidatePractice(
                 document=document,
@@ -337,7 +369,7 @@ def _store_references(
             pk__in={r.merged_into_id for r in stored.values() if r.merged_into_id}
         )
     }
-    new: dict[str, Reference] = {}
+    new: dict[str, dict[str, Any]] = {}
     changed: dict[int, Reference] = {}
     for key, found in keyed:
         values = _reference_values(found)
@@ -348,11 +380,14 @@ def _store_references(
                     setattr(reference, name, values[name])
                     changed[reference.pk] = reference
         elif key not in new:
-            new[key] = Reference(key=key, **values)
+            new[key] = values
     if changed:
         Reference.objects.bulk_update(list(changed.values()), list(REFERENCE_FIELDS))
-    for reference in Reference.objects.bulk_create(new.values()):
-        stored[reference.key] = reference
+    for key, defaults in new.items():
+        # Another import may create the same key meanwhile: `get_or_create` inserts in a
+        # savepoint and, on the unique key's IntegrityError, reads the other one's record,
+        # instead of failing the whole file.
+        stored[key], _created = Reference.objects.get_or_create(key=key, defaults=defaults)
     passages = [s for s in segments if s.kind == "reference"]
     starts = [s.start_line for s in passages]
 
@@ -387,7 +422,11 @@ def enqueue_import(
     document_type: str = "",
 ) -> ImportBatch:
     """Save the uploads where only the server reads them and queue their reading; the batch
-    page follows the progress. Every file of the batch gets `document_type` (blank: « autre »)."""
+    page follows the progress. Every file of the batch gets `document_type` (blank: « autre »).
+
+    An empty file or one over `MAX_FILE_BYTES` is not saved: its error is in the batch's results
+    at once and the other files are read as usual. If saving fails, the files already saved are
+    removed with the batch."""
     # The task module imports this one: it is imported when first needed.
     from maillage.ingestion.tasks import run_import_batch
 
@@ -396,39 +435,61 @@ def enqueue_import(
     uploads = list(files)
     if not uploads:
         raise ValidationError({"files": _("Choisissez au moins un fichier.")})
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            created_by=actor,
-            organisation=organisation,
-            document_type=document_type,
-            files_total=len(uploads),
-            results=[
-                {
-                    "file_name": _safe_name(upload.name or ""),
-                    "document": None,
-                    "error": "",
-                    "candidates": 0,
-                }
-                for upload in uploads
-            ],
-        )
-        directory = upload_directory(batch.pk)
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for position, upload in enumerate(uploads):
-            descriptor = os.open(
-                directory / str(position), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600
+    refusals = [_size_refusal(upload) for upload in uploads]
+    directory: Path | None = None
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                created_by=actor,
+                organisation=organisation,
+                document_type=document_type,
+                files_total=len(uploads),
+                results=[
+                    {
+                        "file_name": _safe_name(upload.name or ""),
+                        "document": None,
+                        "error": refusal,
+                        "candidates": 0,
+                    }
+                    for upload, refusal in zip(uploads, refusals, strict=True)
+                ],
             )
-            with os.fdopen(descriptor, "wb") as saved:
-                for chunk in upload.chunks(UPLOAD_CHUNK):
-                    saved.write(chunk)
-        audit.record(
-            actor,
-            "enqueue_import",
-            batch,
-            after={"files": batch.results, "document_type": document_type},
-        )
-        transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
+            directory = upload_directory(batch.pk)
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for position, upload in enumerate(uploads):
+                if not refusals[position]:
+                    _save(upload, directory / str(position))
+            audit.record(
+                actor,
+                "enqueue_import",
+                batch,
+                after={"files": batch.results, "document_type": document_type},
+            )
+            transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
+    except BaseException:
+        # Files saved for a batch rolled back would stay forever (and on SQLite the next batch
+        # takes the same number, and could not save its own files over them).
+        if directory is not None:
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
     return batch
+
+
+def _size_refusal(upload: UploadedFile) -> str:
+    """Why a file is refused by its size alone (the reader's own words)."""
+    size = upload.size or 0
+    if size > MAX_FILE_BYTES:
+        return _(
+            "Le fichier dépasse %(megabytes)s Mo : il est trop volumineux pour être importé."
+        ) % {"megabytes": MAX_FILE_MEGABYTES}
+    return "" if size else _("Le fichier est vide.")
+
+
+def _save(upload: UploadedFile, path: Path) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as saved:
+        for chunk in upload.chunks(UPLOAD_CHUNK):
+            saved.write(chunk)
 
 
 # Document details --------------------------------------------------------------------------
@@ -466,16 +527,14 @@ def update_document(*, actor: User, document: Document, **fields: Any) -> Docume
     refusal = _(
         "Seuls les documentalistes et les coordinateurs qui lisent ce document le modifient."
     )
-    require(access.can_import(actor), refusal)
     # The read text may weigh megabytes and is not edited here: it is not loaded.
     stored = (
-        access.visible_documents(actor)
-        .select_for_update()
+        Document.objects.select_for_update()
         .defer("text", "line_pages")
         .filter(pk=document.pk)
         .first()
     )
-    if stored is None:
+    if stored is None or not access.can_edit_document(actor, stored):
         raise PermissionDenied(refusal)
     before = audit.snapshot(stored, DOCUMENT_FIELDS)
     values = {name: getattr(stored, name) for name in DOCUMENT_FIELDS}
@@ -736,6 +795,8 @@ def merge_references(*, actor: User, keep: Reference, other: Reference) -> Refer
     )
     if kept.merged_into_id or merged.merged_into_id:
         raise ValidationError(_("Cette notice a déjà été fusionnée dans une autre."))
+    if access.visible_references(actor).filter(pk__in=[keep.pk, other.pk]).count() != 2:
+        raise PermissionDenied(_("Vous ne lisez aucun document qui cite l'une de ces notices."))
     before = audit.snapshot(kept, REFERENCE_FIELDS)
     for name in REFERENCE_FIELDS:
         if not getattr(kept, name) and getattr(merged, name):

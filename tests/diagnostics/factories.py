@@ -10,7 +10,7 @@ tested on their own; these set the scene).
     diagnosis = DiagnosisFactory(territory=geo.cu_arras)            # carrier organisation made up
 
 Shared by everyone writing tests for the diagnostics app: add to it, do not change what is here.
-`set_values` keeps `national_total` and `national_count` as the write functions do.
+`set_values` and `ratio` keep the national totals as the write functions do.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Mapping
 
 import factory
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from maillage.diagnostics.models import (
     Aggregation,
@@ -32,6 +32,7 @@ from maillage.diagnostics.models import (
     IndicatorValue,
     Theme,
 )
+from maillage.diagnostics.operations.indicators import refresh_ratio_totals
 from maillage.territories.models import Territory
 from tests.organisations.factories import OrganisationFactory, UserFactory
 
@@ -56,13 +57,15 @@ def ratio(
 ) -> Indicator:
     """A ratio indicator `scale × Σ numerator / Σ denominator` (a percentage by default)."""
     fields.setdefault("unit", "%")
-    return IndicatorFactory(
+    indicator = IndicatorFactory(
         aggregation=Aggregation.RATIO,
         numerator=numerator,
         denominator=denominator,
         scale=scale,
         **fields,
     )
+    refresh_ratio_totals([indicator])
+    return indicator
 
 
 def set_values(indicator: Indicator, values: Mapping[Territory, float]) -> None:
@@ -79,6 +82,9 @@ def set_values(indicator: Indicator, values: Mapping[Territory, float]) -> None:
         national_total=totals["total"], national_count=totals["count"]
     )
     indicator.refresh_from_db()
+    refresh_ratio_totals(
+        Indicator.objects.filter(Q(numerator=indicator) | Q(denominator=indicator))
+    )
 
 
 class DiagnosisFactory(factory.django.DjangoModelFactory):

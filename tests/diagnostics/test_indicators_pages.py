@@ -64,7 +64,8 @@ def test_indicator_page_explains_the_ratio(client: Client, geo) -> None:
     set_values(poor, {geo.arras: 50, geo.dainville: 10})
     page = client.get(reverse("diagnostics:indicator", args=[rate.code])).content.decode()
     assert "somme des numérateurs de ses communes ÷ somme des dénominateurs" in page
-    assert "<dd>6 %</dd>" in page  # 100 × 60 / 1 000, never the mean of the communes' rates
+    # Only Arras knows both terms: 100 × 50 / 200, not the sums over different communes (60 / 1 000)
+    assert "<dd>25 %</dd>" in page
     assert "<dd>1</dd>" in page  # the communes where both terms are known
     assert "Modifier" not in page
     assert client.get(reverse("diagnostics:indicator", args=["inconnu"])).status_code == 404

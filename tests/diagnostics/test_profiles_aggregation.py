@@ -105,10 +105,11 @@ def test_the_epci_is_compared_with_its_departement_and_france(scene):
     # France: the national totals kept by every write of values.
     communes_in_france = 6  # the five of the scene and Saint-Denis
     assert row_of(profile, households).france == Figure(135_000, None, None, 5, communes_in_france)
+    # The ratio over the four communes that know both terms (not Saint-Laurent-Blangy).
     assert rate_row.france == Figure(
-        value=pytest.approx(100 * 30_100 / 135_000),
+        value=pytest.approx(100 * 30_100 / 132_000),
         numerator=30_100,
-        denominator=135_000,
+        denominator=132_000,
         communes_with_value=4,
         communes=communes_in_france,
     )
@@ -294,3 +295,20 @@ def test_a_merged_commune_kept_for_its_old_data_is_not_counted(scene):
 
     assert here == Figure(25_000, None, None, 3, 3)
     assert epci_profiles([households])[geo.cu_arras.pk][households.pk] == here
+
+
+def test_france_compares_a_ratio_over_the_communes_where_both_terms_are_known() -> None:
+    """A numerator known in two départements over a denominator known everywhere must not make
+    France look tiny: both terms are summed over the same communes."""
+    geo = small_geography()
+    people = IndicatorFactory(code="habitants_bis")
+    elderly = IndicatorFactory(code="ages_bis")
+    share = ratio(elderly, people, code="part_ages_bis")
+    set_values(people, {geo.arras: 1_000, geo.dainville: 1_000, geo.lille: 8_000})
+    set_values(elderly, {geo.arras: 100, geo.dainville: 300})
+    share.refresh_from_db()  # its national totals were kept by the writes
+
+    row = territory_profile(geo.arras, [share]).rows[0]
+
+    assert row.france.value == pytest.approx(20.0)  # 400 / 2 000, not 400 / 10 000
+    assert row.france.communes_with_value == 2

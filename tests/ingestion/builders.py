@@ -360,3 +360,86 @@ def many_entries_docx_bytes(entries: int = 2500) -> bytes:
     ]
     files += [(f"word/media/part{number}.xml", "<a/>") for number in range(entries)]
     return zip_bytes(files)
+
+
+def raw_docx_bytes(body_xml: str) -> bytes:
+    """A DOCX whose body is the given WordprocessingML, written as is (for hostile markup)."""
+    document = (
+        f'<?xml version="1.0"?><w:document xmlns:w="{_W}"><w:body>{body_xml}</w:body></w:document>'
+    )
+    return zip_bytes(
+        [
+            ("[Content_Types].xml", _DOCX_CONTENT_TYPES),
+            ("_rels/.rels", _DOCX_RELS),
+            ("word/document.xml", document),
+        ]
+    )
+
+
+def raw_odt_bytes(text_xml: str) -> bytes:
+    """An ODT whose `office:text` is the given markup, written as is (for hostile markup)."""
+    content = (
+        f'<?xml version="1.0"?><office:document-content {_ODT_NAMESPACES}>'
+        f"<office:body><office:text>{text_xml}</office:text></office:body>"
+        "</office:document-content>"
+    )
+    return zip_bytes([("mimetype", _ODT_MIMETYPE), ("content.xml", content)], stored_first=True)
+
+
+def nested_tables_docx_bytes(words: Sequence[str]) -> bytes:
+    """A table per word, each nested in the single cell of the one before."""
+    opening = "".join(f"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>{w}</w:t></w:r></w:p>" for w in words)
+    return raw_docx_bytes(opening + "</w:tc></w:tr></w:tbl>" * len(words))
+
+
+def nested_tables_odt_bytes(words: Sequence[str]) -> bytes:
+    opening = "".join(
+        f"<table:table><table:table-row><table:table-cell><text:p>{w}</text:p>" for w in words
+    )
+    return raw_odt_bytes(
+        opening + "</table:table-cell></table:table-row></table:table>" * len(words)
+    )
+
+
+def lying_directory_docx_bytes(entries: int = 1000, name_length: int = 700) -> bytes:
+    """A DOCX whose central directory is far larger than its end record's one entry suggests:
+    long part names make it weigh more than 2 000 ordinary entries."""
+    files: list[tuple[str, str | bytes]] = [
+        ("[Content_Types].xml", _DOCX_CONTENT_TYPES),
+        ("word/document.xml", f'<w:document xmlns:w="{_W}"><w:body/></w:document>'),
+    ]
+    files += [(f"{number:06d}".ljust(name_length, "x"), b"") for number in range(entries)]
+    data = bytearray(zip_bytes(files))
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = struct.pack("<HH", 1, 1)
+    return bytes(data)
+
+
+def shared_stream_pdf_bytes(pages: int, text: str = "Le projet du quartier des Tilleuls") -> bytes:
+    """A PDF written by hand whose pages all draw the same content stream."""
+    stream = zlib.compress(f"BT /F1 12 Tf 72 700 Td ({text}) Tj ET\n".encode("latin-1"))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids ["
+        + b" ".join(b"%d 0 R" % (5 + page) for page in range(pages))
+        + b"] /Count %d >>" % pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    objects += [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    ] * pages
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -16,14 +16,28 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/ingestion/references"
 
 
-def test_search_is_public_paginated_and_in_bounded_queries(client, django_assert_max_num_queries):
-    ReferenceFactory(
-        key="csts le developpement social local", title="Le développement social local"
+def _reader():
+    """A member of an organisation and one of its documents, which the member reads."""
+    reader = member(Role.PROFESSIONAL)
+    return reader, DocumentFactory(organisation=reader.memberships.get().organisation)
+
+
+def test_search_lists_what_a_readable_document_cites_paginated_and_in_bounded_queries(
+    client, django_assert_max_num_queries
+):
+    reader, document = _reader()
+    CitationFactory(
+        document=document,
+        reference=ReferenceFactory(
+            key="csts le developpement social local", title="Le développement social local"
+        ),
     )
     for _ in range(12):
-        ReferenceFactory(year=2001)
+        CitationFactory(document=document, reference=ReferenceFactory(year=2001))
+    CitationFactory(document=DocumentFactory(organisation=OrganisationFactory()))
+    client.force_login(reader)
 
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(6):
         body = client.get(URL, {"per_page": 5}).json()
     assert body["total"] == 13 and len(body["items"]) == 5
 
@@ -31,23 +45,34 @@ def test_search_is_public_paginated_and_in_bounded_queries(client, django_assert
     assert [item["title"] for item in body["items"]] == ["Le développement social local"]
     assert client.get(URL, {"year": 2001}).json()["total"] == 12
     assert client.get(URL, {"document_type": "nonsense"}).status_code == 422
+    client.logout()
+    assert client.get(URL).json()["total"] == 0
 
 
-def test_a_record_hides_the_documents_the_client_does_not_read(client):
+def test_a_record_shows_only_the_citations_of_documents_the_client_reads(client):
+    reader, document = _reader()
     reference = ReferenceFactory()
+    CitationFactory(reference=reference, document=document, raw_text="Cité ici")
     CitationFactory(
-        reference=reference, document=DocumentFactory(organisation=OrganisationFactory())
+        reference=reference,
+        document=DocumentFactory(organisation=OrganisationFactory()),
+        raw_text="Entretien avec Mme Dupont",
     )
+    assert client.get(f"{URL}/{reference.pk}").status_code == 404
+    client.force_login(reader)
 
     body = client.get(f"{URL}/{reference.pk}").json()
 
     assert body["citations"] == 1
-    assert body["cited_in"][0]["document"] is None and body["cited_in"][0]["document_title"] == ""
+    assert [(c["raw_text"], c["document"]) for c in body["cited_in"]] == [("Cité ici", document.pk)]
 
 
 def test_a_documentalist_merges_and_others_are_refused(client):
+    documentalist = member(Role.DOCUMENTALIST)
+    document = DocumentFactory(organisation=documentalist.memberships.get().organisation)
     kept, variant = ReferenceFactory(), ReferenceFactory(pages="12-14")
-    CitationFactory(reference=variant)
+    CitationFactory(reference=kept, document=document)
+    CitationFactory(reference=variant, document=document)
 
     _token, key = create_api_token(actor=member(Role.PROFESSIONAL), name="x")
     refused = client.post(
@@ -58,7 +83,7 @@ def test_a_documentalist_merges_and_others_are_refused(client):
     )
     assert refused.status_code == 403
 
-    _token, key = create_api_token(actor=member(Role.DOCUMENTALIST), name="x")
+    _token, key = create_api_token(actor=documentalist, name="x")
     response = client.post(
         f"{URL}/{kept.pk}/merge",
         json.dumps({"other": variant.pk}),
@@ -66,6 +91,7 @@ def test_a_documentalist_merges_and_others_are_refused(client):
         headers={"Authorization": f"Bearer {key}"},
     )
     assert response.status_code == 200, response.content
-    assert response.json()["pages"] == "12-14" and response.json()["citations"] == 1
+    assert response.json()["pages"] == "12-14" and response.json()["citations"] == 2
     assert Reference.objects.get(pk=variant.pk).merged_into_id == kept.pk
+    client.force_login(documentalist)
     assert client.get(f"{URL}/{variant.pk}").json()["id"] == kept.pk

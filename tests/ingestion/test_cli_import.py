@@ -107,7 +107,9 @@ def test_without_dry_run_files_are_imported_with_a_french_summary(folder: Path) 
     assert "a-vide.txt : Le fichier est vide." in err.getvalue()
 
     again = StringIO()
-    call_command("import_documents", str(folder / "b"), stdout=again)
+    call_command(
+        "import_documents", str(folder / "b"), "--organisation", str(organisation.pk), stdout=again
+    )
     assert "déjà importé" in again.getvalue() and Document.objects.count() == 1
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from maillage.ingestion import dedup
 from maillage.ingestion.found import CandidateDraft, FoundSegment, PlaceMatch
-from maillage.ingestion.models import CandidateStatus
+from maillage.ingestion.models import CandidateStatus, Document
 from tests.ingestion.factories import CandidateFactory
 from tests.practices.factories import published_practice
 from tests.territories.factories import CommuneFactory
@@ -93,19 +93,28 @@ def test_a_stored_candidate_of_another_document_is_found_unless_rejected() -> No
     commune = CommuneFactory()
     stored = CandidateFactory(title="Une communauté autour de bébé")
     stored.territories.add(commune)
+    every = Document.objects.all()
 
-    found = dedup.similar_candidate(draft("Communauté autour du bébé"))
+    found = dedup.similar_candidate(draft("Communauté autour du bébé"), among=every)
     assert found is not None and found[0] == stored
     assert (
         dedup.similar_candidate(
-            draft("Communauté autour du bébé"), exclude_document=stored.document_id
+            draft("Communauté autour du bébé"), among=every, exclude_document=stored.document_id
         )
         is None
     )
 
     stored.status = CandidateStatus.REJECTED
     stored.save()
-    assert dedup.similar_candidate(draft("Communauté autour du bébé")) is None
+    assert dedup.similar_candidate(draft("Communauté autour du bébé"), among=every) is None
+
+
+@pytest.mark.django_db
+def test_a_candidate_outside_the_documents_compared_is_never_found() -> None:
+    stored = CandidateFactory(title="Une communauté autour de bébé")
+    others = Document.objects.exclude(pk=stored.document_id)
+
+    assert dedup.similar_candidate(draft("Communauté autour du bébé"), among=others) is None
 
 
 def test_drafts_of_one_file_point_to_the_first_mention() -> None:

@@ -185,8 +185,12 @@ def test_a_professional_or_an_outsider_may_not_review(candidate) -> None:
 def test_merging_library_records_moves_the_citations(documentalist) -> None:
     keep = ReferenceFactory(place="", url="")
     other = ReferenceFactory(place="Paris", url="https://www.example.org/a.pdf", year=1999)
-    citation = CitationFactory(reference=other)
+    read = DocumentFactory(organisation=documentalist.memberships.get().organisation)
+    CitationFactory(reference=keep, document=read)
+    citation = CitationFactory(reference=other, document=read)
     older = ReferenceFactory(merged_into=other)
+    with pytest.raises(PermissionDenied):  # a record the documentalist reads no citation of
+        merge_references(actor=documentalist, keep=keep, other=ReferenceFactory())
 
     kept = merge_references(actor=documentalist, keep=keep, other=other)
 

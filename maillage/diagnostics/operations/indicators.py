@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -215,6 +215,8 @@ def create_indicator(
     _check(values, None)
     with transaction.atomic():
         indicator = Indicator.objects.create(code=code, **values)
+        if indicator.is_ratio:
+            refresh_ratio_totals([indicator])
         audit.record(
             actor, "create_indicator", indicator, after=audit.snapshot(indicator, AUDITED_FIELDS)
         )
@@ -259,6 +261,8 @@ def update_indicator(*, actor: User, indicator: Indicator, **fields: Any) -> Ind
         setattr(indicator, name, value)
     with transaction.atomic():
         indicator.save()
+        if indicator.is_ratio:
+            refresh_ratio_totals([indicator])
         audit.record(
             actor,
             "update_indicator",
@@ -555,6 +559,37 @@ def _update_totals(indicators: list[Indicator]) -> None:
         indicator.national_total = row["total"] if row else None
         indicator.national_count = row["count"] if row else 0
     Indicator.objects.bulk_update(indicators, ["national_total", "national_count"])
+    refresh_ratio_totals(
+        Indicator.objects.filter(
+            Q(numerator__in=indicators) | Q(denominator__in=indicators), aggregation="ratio"
+        )
+    )
+
+
+def refresh_ratio_totals(ratios: Iterable[Indicator]) -> None:
+    """Keep each ratio's national totals: its terms summed over the communes where both are
+    known (two queries per ratio, at write time, so that no profile scans the country)."""
+    changed = []
+    for ratio in ratios:
+        both = IndicatorValue.objects.filter(indicator_id=ratio.numerator_id).values("commune_id")
+        both = both.filter(
+            commune_id__in=IndicatorValue.objects.filter(indicator_id=ratio.denominator_id).values(
+                "commune_id"
+            )
+        )
+        top = IndicatorValue.objects.filter(
+            indicator_id=ratio.numerator_id, commune_id__in=both
+        ).aggregate(total=Sum("value"), count=Count("id"))
+        bottom = IndicatorValue.objects.filter(
+            indicator_id=ratio.denominator_id, commune_id__in=both
+        ).aggregate(total=Sum("value"))
+        ratio.national_total = top["total"]
+        ratio.national_denominator = bottom["total"]
+        ratio.national_count = top["count"]
+        changed.append(ratio)
+    Indicator.objects.bulk_update(
+        changed, ["national_total", "national_denominator", "national_count"]
+    )
 
 
 def import_indicator_values(

@@ -29,10 +29,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from maillage.diagnostics import access
+from maillage.diagnostics import access, profiles
 from maillage.diagnostics.forms_indicators import IndicatorForm, IndicatorImportForm
 from maillage.diagnostics.indicator_files import read_indicator_table
-from maillage.diagnostics.models import Indicator, IndicatorValue, Theme
+from maillage.diagnostics.models import Indicator, Theme
 from maillage.diagnostics.operations import indicators as operations
 from maillage.organisations.access import require
 from maillage.web.operation_errors import show_operation_errors
@@ -77,18 +77,8 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 def _france(indicator: Indicator) -> tuple[float | None, int]:
     """The value for France and the number of communes it rests on, from the kept totals."""
-    if not indicator.is_ratio:
-        return indicator.national_total, indicator.national_count
-    numerator, denominator = indicator.numerator, indicator.denominator
-    both = IndicatorValue.objects.filter(
-        indicator_id=numerator.pk,  # type: ignore[union-attr]
-        commune_id__in=IndicatorValue.objects.filter(indicator_id=denominator.pk).values(  # type: ignore[union-attr]
-            "commune_id"
-        ),
-    ).count()
-    top, bottom = numerator.national_total, denominator.national_total  # type: ignore[union-attr]
-    value = indicator.scale * top / bottom if top is not None and bottom else None
-    return value, both
+    figure = profiles.national_figure(indicator)
+    return figure.value, figure.communes_with_value
 
 
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:

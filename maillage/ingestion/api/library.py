@@ -1,10 +1,10 @@
 # No `from __future__ import annotations`: ninja reads these signatures at runtime.
-"""The library in JSON: the bibliographic records drawn from imported documents, public as a
-bibliography is; documentalists merge two records that are variants of one source."""
+"""The library in JSON: the bibliographic records drawn from imported documents, each shown to
+whoever reads a document citing it (`access.visible_references`); documentalists merge two records that are variants of one source."""
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -56,8 +56,8 @@ class LibraryReferenceListOut(Schema):
 
 class LibraryCitationOut(Schema):
     raw_text: str
-    document: int | None = Field(description="Vide si le document ne vous est pas lisible")
-    document_title: str = ""
+    document: int
+    document_title: str
     start_line: int
     end_line: int
 
@@ -78,10 +78,13 @@ class LibraryFilters(Schema):
     per_page: int = Field(50, ge=1, le=200)
 
 
-def _records() -> QuerySet[Reference]:
-    return Reference.objects.filter(merged_into__isnull=True).annotate(
-        citation_count=Count("citations")
-    )
+def _reader(request: HttpRequest) -> Any:
+    """Who reads: the token's or the session's user (the reads need neither)."""
+    return getattr(request, "auth", None) or request.user
+
+
+def _records(request: HttpRequest) -> QuerySet[Reference]:
+    return access.visible_references(_reader(request)).filter(merged_into__isnull=True)
 
 
 def _reference_out(reference: Reference) -> dict[str, Any]:
@@ -98,7 +101,7 @@ def _reference_out(reference: Reference) -> dict[str, Any]:
     summary="Chercher dans la bibliothèque",
 )
 def list_references(request: HttpRequest, filters: Query[LibraryFilters]) -> dict[str, Any]:
-    references = _records()
+    references = _records(request)
     text = filters.q.strip()
     if text:
         # The key is the folded authors and title: accents and case do not matter.
@@ -122,21 +125,20 @@ def list_references(request: HttpRequest, filters: Query[LibraryFilters]) -> dic
 
 
 def _detail(request: HttpRequest, reference: Reference) -> dict[str, Any]:
-    citations = list(reference.citations.select_related("document").defer("document__text"))
-    readable = set(
-        access.visible_documents(request.user)
-        .filter(pk__in={citation.document_id for citation in citations})
-        .values_list("pk", flat=True)
+    # A citation's words may quote an internal paper: only those of readable documents.
+    citations = (
+        access.visible_citations(_reader(request))
+        .filter(reference=reference)
+        .select_related("document")
+        .only("raw_text", "start_line", "end_line", "document__title")
     )
     return {
         **_reference_out(reference),
         "cited_in": [
             {
                 "raw_text": citation.raw_text,
-                "document": citation.document_id if citation.document_id in readable else None,
-                "document_title": citation.document.title
-                if citation.document_id in readable
-                else "",
+                "document": citation.document_id,
+                "document_title": citation.document.title,
                 "start_line": citation.start_line,
                 "end_line": citation.end_line,
             }
@@ -154,7 +156,7 @@ def _detail(request: HttpRequest, reference: Reference) -> dict[str, Any]:
 def get_reference(request: HttpRequest, reference_id: int) -> dict[str, Any]:
     reference = get_object_or_404(Reference, pk=reference_id)
     return _detail(
-        request, get_object_or_404(_records(), pk=reference.merged_into_id or reference.pk)
+        request, get_object_or_404(_records(request), pk=reference.merged_into_id or reference.pk)
     )
 
 
@@ -178,4 +180,4 @@ def merge_reference(
         keep=get_object_or_404(Reference, pk=reference_id),
         other=get_object_or_404(Reference, pk=payload.other),
     )
-    return _detail(request, get_object_or_404(_records(), pk=kept.pk))
+    return _detail(request, get_object_or_404(_records(request), pk=kept.pk))

@@ -46,33 +46,30 @@ _ZIP64_END_OF_DIRECTORY = b"PK\x06\x06"
 _END_SEARCH_BYTES = 22 + 0xFFFF  # the record and the longest archive comment
 
 
-def check_entry_count(data: bytes) -> None:
-    """Refuse an archive declaring too many parts before its directory is parsed: a 50 MB file
-    can declare a million parts, and parsing them all costs far more memory than the file."""
+def check_directory(data: bytes) -> None:
+    """Refuse an archive declaring too many parts, or a directory too large for that many, before
+    the directory is parsed: a 50 MB file can hold a million entries while its end record claims
+    one, and parsing them all costs far more memory than the file."""
     tail = data[-_END_SEARCH_BYTES:]
     end = tail.rfind(_END_OF_DIRECTORY)
-    if end < 0 or len(tail) < end + 12:
+    if end < 0 or len(tail) < end + 16:
         return  # no directory: the ZIP reader will call the file damaged
-    (entries,) = struct.unpack("<H", tail[end + 10 : end + 12])
-    if entries == 0xFFFF:  # ZIP64: the real count is in the ZIP64 record
+    entries, directory_bytes = struct.unpack("<HI", tail[end + 10 : end + 16])
+    if entries == 0xFFFF or directory_bytes == 0xFFFFFFFF:  # ZIP64: see its own record
         end64 = tail.rfind(_ZIP64_END_OF_DIRECTORY, 0, end)
-        if end64 >= 0 and len(tail) >= end64 + 40:
-            (entries,) = struct.unpack("<Q", tail[end64 + 32 : end64 + 40])
-    if entries > limits.MAX_ARCHIVE_ENTRIES:
+        if end64 >= 0 and len(tail) >= end64 + 48:
+            entries, directory_bytes = struct.unpack("<QQ", tail[end64 + 32 : end64 + 48])
+    if entries > limits.MAX_ARCHIVE_ENTRIES or directory_bytes > limits.MAX_CENTRAL_DIRECTORY_BYTES:
         raise bomb()
 
 
 class SafeArchive:
     """A ZIP archive read part by part within the limits; `format_label` names it in messages."""
 
-    def __init__(self, data: bytes, format_label: str) -> None:
+    def __init__(self, archive: zipfile.ZipFile, format_label: str) -> None:
         self.format_label = format_label
-        check_entry_count(data)
-        try:
-            self._zip = zipfile.ZipFile(io.BytesIO(data))
-            infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
-            raise damaged(format_label) from error
+        self._zip = archive
+        infos = archive.infolist()
         if len(infos) > limits.MAX_ARCHIVE_ENTRIES:
             raise bomb()
         if sum(info.file_size for info in infos) > limits.MAX_EXPANDED_BYTES:
@@ -81,6 +78,26 @@ class SafeArchive:
             raise bomb()
         self._infos = {info.filename: info for info in infos}
         self._expanded = 0
+
+    @classmethod
+    def open(cls, data: bytes, format_label: str) -> SafeArchive | None:
+        """The archive, or None when the bytes are not a readable ZIP; raises `UnreadableDocument`
+        when it exceeds the limits. The directory is parsed once, here."""
+        check_directory(data)
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            return None
+        return cls(archive, format_label)
+
+    @property
+    def names(self) -> set[str]:
+        return set(self._infos)
+
+    def size(self, name: str) -> int:
+        """The declared expanded size of a part (0 when absent); `read` checks the real one."""
+        info = self._infos.get(name)
+        return info.file_size if info is not None else 0
 
     def read(self, name: str) -> bytes | None:
         """The part's bytes, or None when the archive has no such part."""

@@ -16,6 +16,7 @@ from defusedxml.common import DefusedXmlException
 
 from ..found import DocumentMeta, Line, ReadDocument
 from .archive import SafeArchive, damaged
+from .budget import TextBudget
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Markup compatibility: a drawing's text is written twice, as the shape and as a fallback.
@@ -26,6 +27,14 @@ _DCTERMS = "{http://purl.org/dc/terms/}"
 _HEADING_NAME = re.compile(r"^(?:heading|titre|berschrift)\s*(\d)$", re.IGNORECASE)
 # outlineLvl 9 means « body text » in Word.
 _BODY_OUTLINE_LEVEL = 9
+# Elements wrapping ordinary paragraphs, rows or cells (content controls, custom XML).
+_WRAPPERS = frozenset((f"{W}sdt", f"{W}sdtContent", f"{W}customXml"))
+
+
+def small_number(value: str) -> int | None:
+    """A level written in the file, or None: « ² » is a digit to `isdigit` but not to `int`, and
+    a level of a million digits is no level."""
+    return int(value) if value.isdecimal() and len(value) <= 3 else None
 
 
 def parse_xml(data: bytes, format_label: str) -> Element:
@@ -35,14 +44,13 @@ def parse_xml(data: bytes, format_label: str) -> Element:
         raise damaged(format_label) from error
 
 
-def read_docx(data: bytes) -> ReadDocument:
-    with SafeArchive(data, "DOCX") as archive:
-        document = archive.read("word/document.xml")
-        if document is None:
-            raise damaged("DOCX")
-        styles = archive.read("word/styles.xml")
-        footnotes = archive.read("word/footnotes.xml")
-        core = archive.read("docProps/core.xml")
+def read_docx(archive: SafeArchive) -> ReadDocument:
+    document = archive.read("word/document.xml")
+    if document is None:
+        raise damaged("DOCX")
+    styles = archive.read("word/styles.xml")
+    footnotes = archive.read("word/footnotes.xml")
+    core = archive.read("docProps/core.xml")
     styles_root = parse_xml(styles, "DOCX") if styles else None
     reader = _DocxReader(
         _heading_levels(styles_root) if styles_root is not None else {},
@@ -85,8 +93,8 @@ def _heading_levels(styles: Element) -> dict[str, int]:
         named = _HEADING_NAME.match(
             (name.get(f"{W}val", "") if name is not None else style_id).replace(" ", "")
         ) or _HEADING_NAME.match(style_id)
-        if outline is not None and outline.get(f"{W}val", "").isdigit():
-            value = int(outline.get(f"{W}val", ""))
+        value = small_number(outline.get(f"{W}val", "")) if outline is not None else None
+        if value is not None:
             if value < _BODY_OUTLINE_LEVEL:
                 own[style_id] = value + 1
         elif named:
@@ -110,6 +118,7 @@ class _DocxReader:
         self.heading_levels = heading_levels
         self.list_styles = list_styles
         self.lines: list[Line] = []
+        self.budget = TextBudget()
         # Word numbers footnotes in the order they are called, whatever their ids.
         self.footnote_numbers: dict[str, int] = {}
 
@@ -119,9 +128,12 @@ class _DocxReader:
                 self._paragraph(child)
             elif child.tag == f"{W}tbl":
                 self._table(child)
-            elif child.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
-                # Content controls and custom XML wrap ordinary paragraphs and tables.
+            elif child.tag in _WRAPPERS:
                 self.read_container(child)
+
+    def add(self, line: Line) -> None:
+        self.budget.spend(line.text)
+        self.lines.append(line)
 
     def paragraph_text(self, paragraph: Element) -> str:
         parts: list[str] = []
@@ -154,28 +166,54 @@ class _DocxReader:
         style_id = style.get(f"{W}val", "") if style is not None else ""
         outline = properties.find(f"{W}outlineLvl") if properties is not None else None
         numbering = properties.find(f"{W}numPr") if properties is not None else None
-        if outline is not None and outline.get(f"{W}val", "").isdigit():
-            level = int(outline.get(f"{W}val", "")) + 1
-            if level <= _BODY_OUTLINE_LEVEL:
-                self.lines.append(Line(text, "heading", level))
-                return
+        value = small_number(outline.get(f"{W}val", "")) if outline is not None else None
+        if value is not None and value < _BODY_OUTLINE_LEVEL:
+            self.add(Line(text, "heading", value + 1))
+            return
         if style_id in self.heading_levels:
-            self.lines.append(Line(text, "heading", self.heading_levels[style_id]))
+            self.add(Line(text, "heading", self.heading_levels[style_id]))
         elif numbering is not None or style_id in self.list_styles:
             depth = numbering.find(f"{W}ilvl") if numbering is not None else None
-            value = depth.get(f"{W}val", "0") if depth is not None else "0"
-            self.lines.append(Line(text, "list_item", int(value) + 1 if value.isdigit() else 1))
+            value = small_number(depth.get(f"{W}val", "0")) if depth is not None else 0
+            self.add(Line(text, "list_item", value + 1 if value is not None else 1))
         else:
-            self.lines.append(Line(text, "paragraph"))
+            self.add(Line(text, "paragraph"))
 
     def _table(self, table: Element) -> None:
-        for row in table.iter(f"{W}tr"):
+        """One line a row, then the tables nested in it: only direct children are read, so an
+        inner table's text is read once, not again for every row around it."""
+        for row in _children(table, f"{W}tr"):
             cells = []
-            for cell in row.findall(f"{W}tc"):
-                texts = (self.paragraph_text(paragraph) for paragraph in cell.iter(f"{W}p"))
-                cells.append(" ".join(text for text in texts if text))
+            inner: list[Element] = []
+            for cell in _children(row, f"{W}tc"):
+                texts = (self.paragraph_text(paragraph) for paragraph in _children(cell, f"{W}p"))
+                cells.append(self.budget.spend(" ".join(text for text in texts if text)))
+                inner += _children(cell, f"{W}tbl")
             if any(cells):
                 self.lines.append(Line(" | ".join(cells), "table_row"))
+            for table_inside in inner:
+                self._table(table_inside)
+
+    def block_texts(self, container: Element) -> list[str]:
+        """The texts of the paragraphs of a container, those in its tables included, each once."""
+        texts: list[str] = []
+        for child in container:
+            if child.tag == f"{W}p":
+                texts.append(self.budget.spend(self.paragraph_text(child)))
+            elif child.tag in (f"{W}tbl", f"{W}tr", f"{W}tc") or child.tag in _WRAPPERS:
+                texts += self.block_texts(child)
+        return texts
+
+
+def _children(element: Element, tag: str) -> list[Element]:
+    """The children with this tag, those inside content controls or custom XML included."""
+    found: list[Element] = []
+    for child in element:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag in _WRAPPERS:
+            found += _children(child, tag)
+    return found
 
 
 def _footnote_lines(footnotes: Element, reader: _DocxReader) -> list[Line]:
@@ -183,7 +221,7 @@ def _footnote_lines(footnotes: Element, reader: _DocxReader) -> list[Line]:
     for note in footnotes.iter(f"{W}footnote"):
         note_id = note.get(f"{W}id", "")
         if note_id in reader.footnote_numbers:
-            paragraphs = (reader.paragraph_text(paragraph) for paragraph in note.iter(f"{W}p"))
+            paragraphs = reader.block_texts(note)
             texts[reader.footnote_numbers[note_id]] = " ".join(text for text in paragraphs if text)
     return [
         Line(f"[{number}] {text}", "footnote") for number, text in sorted(texts.items()) if text

@@ -9,8 +9,11 @@ MAX_FILE_MEGABYTES = MAX_FILE_BYTES // (1024 * 1024)
 # A DOCX or ODT is a ZIP archive: a real document has a few dozen parts and rarely expands to more
 # than a few megabytes; a ZIP bomb expands a few kilobytes into gigabytes.
 MAX_ARCHIVE_ENTRIES = 2_000
-MAX_EXPANDED_BYTES = 100 * 1024 * 1024
+# An XML part parsed as a tree costs about 17 times its size in memory.
+MAX_EXPANDED_BYTES = 30 * 1024 * 1024
 MAX_EXPANDED_MEGABYTES = MAX_EXPANDED_BYTES // (1024 * 1024)
+# A directory entry takes 46 bytes plus its name: 300 bytes each is generous for real names.
+MAX_CENTRAL_DIRECTORY_BYTES = MAX_ARCHIVE_ENTRIES * 300
 MAX_COMPRESSION_RATIO = 200
 # Below this many expanded bytes a high ratio is harmless (small XML parts compress well).
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
@@ -20,3 +23,11 @@ READ_CHUNK_BYTES = 64 * 1024
 MIN_PDF_CHARACTERS_PER_PAGE = 20
 # Text extraction takes about 25 ms a page: beyond this a file would hold a worker for minutes.
 MAX_PDF_PAGES = 2_000
+
+# The 2015 report holds 727 000 characters; a document a hundred times longer is not one a person
+# wrote, but a file built to hold a worker (nested tables, pages repeating one huge stream).
+MAX_TEXT_CHARACTERS = 5_000_000
+# A dense page holds about 5 000 characters.
+MAX_PDF_PAGE_CHARACTERS = 100_000
+# Checked between pages: a single page's extraction is not interrupted.
+MAX_PDF_SECONDS = 60

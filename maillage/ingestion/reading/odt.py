@@ -8,7 +8,8 @@ from xml.etree.ElementTree import Element
 
 from ..found import DocumentMeta, Line, ReadDocument
 from .archive import SafeArchive, damaged
-from .docx import meta_from, parse_xml
+from .budget import TextBudget
+from .docx import meta_from, parse_xml, small_number
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -29,10 +30,20 @@ _CONTAINERS = frozenset(
 )
 
 
-def read_odt(data: bytes) -> ReadDocument:
-    with SafeArchive(data, "ODT") as archive:
-        content = archive.read("content.xml")
-        meta = archive.read("meta.xml")
+# Where a table's rows sit, directly or grouped.
+_ROW_GROUPS = frozenset(
+    {f"{TABLE}table-header-rows", f"{TABLE}table-rows", f"{TABLE}table-row-group"}
+)
+_CELLS = frozenset({f"{TABLE}table-cell", f"{TABLE}covered-table-cell"})
+# What a cell holds around its paragraphs.
+_CELL_CONTAINERS = (
+    frozenset({f"{TEXT}list", f"{TEXT}list-item", f"{TEXT}list-header"}) | _CONTAINERS
+)
+
+
+def read_odt(archive: SafeArchive) -> ReadDocument:
+    content = archive.read("content.xml")
+    meta = archive.read("meta.xml")
     if content is None:
         raise damaged("ODT")
     text = parse_xml(content, "ODT").find(f"{OFFICE}body/{OFFICE}text")
@@ -54,12 +65,13 @@ class _OdtReader:
     def __init__(self) -> None:
         self.lines: list[Line] = []
         self.footnotes: list[Line] = []
+        self.budget = TextBudget()
 
     def read_container(self, container: Element, list_depth: int) -> None:
         for child in container:
             if child.tag == f"{TEXT}h":
-                level = child.get(f"{TEXT}outline-level", "1")
-                self._add(child, "heading", int(level) if level.isdigit() else 1)
+                level = small_number(child.get(f"{TEXT}outline-level", "1"))
+                self._add(child, "heading", level or 1)
             elif child.tag == f"{TEXT}p":
                 if list_depth:
                     self._add(child, "list_item", list_depth)
@@ -77,6 +89,7 @@ class _OdtReader:
     def _add(self, element: Element, kind: str, level: int) -> None:
         text = " ".join(self.inline_text(element).split())
         if text:
+            self.budget.spend(text)
             self.lines.append(Line(text, kind, level))  # type: ignore[arg-type]
 
     def inline_text(self, element: Element) -> str:
@@ -84,10 +97,9 @@ class _OdtReader:
         text and its body in the footnotes."""
         parts = [element.text or ""]
         for child in element:
-            if child.tag == f"{TEXT}s":
-                count = child.get(f"{TEXT}c", "1")
-                parts.append(" " * (int(count) if count.isdigit() else 1))
-            elif child.tag in (f"{TEXT}tab", f"{TEXT}line-break"):
+            # Runs of spaces are collapsed afterwards: one stands for any count (`text:c`), which a
+            # hostile file sets to billions.
+            if child.tag in (f"{TEXT}s", f"{TEXT}tab", f"{TEXT}line-break"):
                 parts.append(" ")
             elif child.tag == f"{TEXT}note":
                 parts.append(self._note(child))
@@ -100,29 +112,52 @@ class _OdtReader:
         citation = (note.findtext(f"{TEXT}note-citation") or "").strip()
         number = citation or str(len(self.footnotes) + 1)
         body = note.find(f"{TEXT}note-body")
-        paragraphs = body.iter(f"{TEXT}p") if body is not None else ()
-        text = " ".join(" ".join(self.inline_text(paragraph).split()) for paragraph in paragraphs)
-        if text.strip():
-            self.footnotes.append(Line(f"[{number}] {text.strip()}", "footnote"))
+        texts: list[str] = []
+        if body is not None:
+            self._block_texts(body, texts, [])
+        text = " ".join(texts)
+        if text:
+            self.budget.spend(text)
+            self.footnotes.append(Line(f"[{number}] {text}", "footnote"))
         return f"[{number}]"
 
     def _table(self, table: Element) -> None:
-        for row in table.iter(f"{TABLE}table-row"):
+        """One line a row, then the tables nested in it: only direct children are read, so an
+        inner table's text is read once, not again for every row around it."""
+        for row in _rows(table):
             cells = []
-            for cell in row.findall(f"{TABLE}table-cell"):
-                in_notes = {
-                    id(paragraph)
-                    for body in cell.iter(f"{TEXT}note-body")
-                    for paragraph in body.iter(f"{TEXT}p")
-                }
-                texts = (
-                    self.inline_text(paragraph)
-                    for paragraph in cell.iter(f"{TEXT}p")
-                    if id(paragraph) not in in_notes
-                )
-                cells.append(" ".join(" ".join(text.split()) for text in texts if text.strip()))
+            inner: list[Element] = []
+            for cell in row:
+                if cell.tag in _CELLS:
+                    texts: list[str] = []
+                    self._block_texts(cell, texts, inner)
+                    cells.append(self.budget.spend(" ".join(texts)))
             if any(cells):
                 self.lines.append(Line(" | ".join(cells), "table_row"))
+            for table_inside in inner:
+                self._table(table_inside)
+
+    def _block_texts(self, container: Element, texts: list[str], tables: list[Element]) -> None:
+        """The paragraphs' texts of a cell or note, each once; its tables set aside in `tables`."""
+        for child in container:
+            if child.tag in (f"{TEXT}p", f"{TEXT}h"):
+                text = " ".join(self.inline_text(child).split())
+                if text:
+                    texts.append(text)
+            elif child.tag == f"{TABLE}table":
+                tables.append(child)
+            elif child.tag in _CELL_CONTAINERS:
+                self._block_texts(child, texts, tables)
+
+
+def _rows(table: Element) -> list[Element]:
+    rows: list[Element] = []
+    for child in table:
+        if child.tag == f"{TABLE}table-row":
+            rows.append(child)
+        elif child.tag in _ROW_GROUPS:
+            rows += _rows(child)
+    return rows
 
 
 def _meta(meta: Element) -> DocumentMeta:

@@ -14,13 +14,16 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+from pypdf.generic import ArrayObject, IndirectObject
 
 from ..found import DocumentMeta, ReadDocument, UnreadableDocument
 from . import limits
+from .budget import TextBudget
 from .docx import meta_from
 from .text import classify
 
@@ -71,7 +74,7 @@ def read_pdf(data: bytes) -> ReadDocument:
                 _("Ce PDF a plus de %(pages)s pages : découpez-le, puis importez chaque partie.")
                 % {"pages": f"{limits.MAX_PDF_PAGES:,}".replace(",", "\u202f")}
             )
-        page_texts = [page.extract_text() or "" for page in reader.pages]
+        page_texts = _page_texts(reader)
         meta = _meta(reader)
     except UnreadableDocument:
         raise
@@ -96,6 +99,57 @@ def read_pdf(data: bytes) -> ReadDocument:
         )
     lines = [classify(paragraph, page=number) for paragraph, number in paragraphs(page_texts)]
     return ReadDocument(file_format="pdf", lines=lines, pages=len(page_texts), meta=meta)
+
+
+def _page_texts(reader: PdfReader) -> list[str]:
+    """The text of each page, within the limits: characters per page and in all, and time
+    (checked between pages; one page's extraction itself is not interrupted)."""
+    budget = TextBudget()
+    started = time.monotonic()
+    known: dict[tuple[object, ...], str] = {}
+    texts = []
+    for page in reader.pages:
+        if time.monotonic() - started > limits.MAX_PDF_SECONDS:
+            raise UnreadableDocument(
+                _(
+                    "Ce PDF est trop long à lire : sa lecture a dépassé %(seconds)s secondes. "
+                    "Découpez-le, ou enregistrez-le à nouveau en PDF, puis importez-le."
+                )
+                % {"seconds": limits.MAX_PDF_SECONDS}
+            )
+        key = _content_key(page)
+        text = known.get(key) if key is not None else None
+        if text is None:
+            text = page.extract_text() or ""
+            if key is not None:
+                known[key] = text
+        if len(text) > limits.MAX_PDF_PAGE_CHARACTERS:
+            raise UnreadableDocument(
+                _(
+                    "Une page de ce PDF contient plus de %(characters)s caractères : ce n'est pas "
+                    "une page de texte ordinaire, et le fichier n'a pas été lu."
+                )
+                % {"characters": f"{limits.MAX_PDF_PAGE_CHARACTERS:,}".replace(",", "\u202f")}
+            )
+        texts.append(budget.spend(text))
+    return texts
+
+
+def _content_key(page: PageObject) -> tuple[object, ...] | None:
+    """What a page's text depends on: its content streams (by reference) and its resources. Pages repeating one huge stream are then read
+    once; None when a page has contents of its own, written inline."""
+    if "/Contents" not in page:
+        return None
+    contents = page.raw_get("/Contents")
+    streams = contents if isinstance(contents, ArrayObject) else [contents]
+    if not all(isinstance(stream, IndirectObject) for stream in streams):
+        return None
+    resources = page.raw_get("/Resources") if "/Resources" in page else None
+    if isinstance(resources, IndirectObject):
+        shared_resources: object = (resources.idnum, resources.generation)
+    else:  # a small dictionary naming shared fonts and images, compared as written
+        shared_resources = repr(resources)
+    return (*((stream.idnum, stream.generation) for stream in streams), shared_resources)
 
 
 def _opened(reader: PdfReader) -> bool:

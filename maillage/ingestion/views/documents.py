@@ -91,8 +91,19 @@ def _batch(request: HttpRequest, pk: int) -> ImportBatch:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     ids = [result["document"] for result in batch.results if result.get("document")]
-    titles = dict(Document.objects.filter(pk__in=ids).values_list("pk", "title"))
-    results = [{**result, "title": titles.get(result.get("document"))} for result in batch.results]
+    # Only what the viewer reads: a national admin following someone's batch, or a sender who
+    # left the organisation, sees no title nor link of a document hidden from them.
+    titles = dict(
+        access.visible_documents(request.user).filter(pk__in=ids).values_list("pk", "title")
+    )
+    results = [
+        {
+            **result,
+            "document": result.get("document") if result.get("document") in titles else None,
+            "title": titles.get(result.get("document")),
+        }
+        for result in batch.results
+    ]
     waiting = max(batch.files_total - len(results), 0)
     fragment = request.headers.get("HX-Request") == "true"
     return render(

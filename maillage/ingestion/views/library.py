@@ -1,5 +1,6 @@
-"""The library: the bibliographic records drawn from imported documents, public as a
-bibliography is, and one record with the documents that cite it. Documentalists merge two
+"""The library: the bibliographic records drawn from imported documents, each shown to whoever
+reads a document citing it (`access.visible_references`), and one record with the readable
+documents that cite it. Documentalists merge two
 records that are variants of one source through `operations.merge_references`."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,15 +28,15 @@ MERGE_REFUSAL = gettext_lazy(
 )
 
 
-def _records() -> QuerySet[Reference]:
-    return Reference.objects.filter(merged_into__isnull=True)
+def _records(request: HttpRequest) -> QuerySet[Reference]:
+    return access.visible_references(request.user).filter(merged_into__isnull=True)
 
 
 def reference_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
     document_type = request.GET.get("type", "")
     year = request.GET.get("annee", "").strip()
-    references = _records()
+    references = _records(request)
     if text:
         # The key is the folded authors and title: accents and case do not matter.
         references = references.filter(
@@ -45,7 +46,7 @@ def reference_list(request: HttpRequest) -> HttpResponse:
         references = references.filter(document_type=document_type)
     if year.isdigit():
         references = references.filter(year=int(year))
-    references = references.annotate(citation_count=Count("citations")).order_by("title", "pk")
+    references = references.order_by("title", "pk")
     page = Paginator(references, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -62,16 +63,21 @@ def reference_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    reference = get_object_or_404(Reference, pk=pk)
-    if reference.merged_into_id:
-        return redirect("ingestion:reference", pk=reference.merged_into_id)
+    merged_into = get_object_or_404(Reference, pk=pk).merged_into_id
+    if merged_into:
+        # Its citations went to the record kept, which is checked there.
+        return redirect("ingestion:reference", pk=merged_into)
+    reference = get_object_or_404(_records(request), pk=pk)
     can_merge = access.can_merge_references(request.user)
     form = None
     if can_merge or request.method == "POST":
         require(can_merge, str(MERGE_REFUSAL))
         form = MergeReferenceForm(
             request.POST or None,
-            choices=_records().exclude(pk=reference.pk).only("pk", "title").order_by("title"),
+            choices=_records(request)
+            .exclude(pk=reference.pk)
+            .only("pk", "title")
+            .order_by("title"),
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -85,18 +91,19 @@ def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Les deux notices n'en font plus qu'une."))
             return redirect(reference)
-    citations = list(reference.citations.select_related("document").defer("document__text"))
-    readable = set(
-        access.visible_documents(request.user)
-        .filter(pk__in={citation.document_id for citation in citations})
-        .values_list("pk", flat=True)
+    # A citation's words may quote an internal paper: only those of readable documents.
+    citations = list(
+        access.visible_citations(request.user)
+        .filter(reference=reference)
+        .select_related("document")
+        .defer("document__text", "document__line_pages")
     )
     return render(
         request,
         "ingestion/reference_detail.html",
         {
             "reference": reference,
-            "citations": [(citation, citation.document_id in readable) for citation in citations],
+            "citations": citations,
             "form": form,
         },
     )

@@ -107,6 +107,15 @@ def _candidate(request: HttpRequest, pk: int) -> CandidatePractice:
     if candidate is None:
         raise Http404(_("Aucune proposition ne porte ce numéro."))
     require(access.can_review(request.user, candidate), str(review_queue.REVIEW_REFUSAL))
+    if (
+        candidate.similar_candidate_id
+        and not access.visible_candidates(request.user)
+        .filter(pk=candidate.similar_candidate_id)
+        .exists()
+    ):
+        # Flagged before the rules kept each organisation apart: neither shown nor offered for
+        # merging (the write functions reload the candidate, this is never saved).
+        candidate.similar_candidate = None
     return candidate
 
 

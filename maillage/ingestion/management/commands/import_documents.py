@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from maillage.ingestion.models import Document
 from maillage.ingestion.operations import import_document
 from maillage.ingestion.pipeline import Analysis, analyse, fingerprint, read_file
 from maillage.organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -150,6 +153,19 @@ class Command(BaseCommand):
                 report["errors"].append({"path": str(path), "error": error.message})
             except ValidationError as error:
                 report["errors"].append({"path": str(path), "error": " ".join(error.messages)})
+            except Exception:
+                # One file must not stop the batch: its fault is logged for the operator (the
+                # traceback, never the file's content) and the person told in general terms.
+                logger.exception("Unexpected error while importing one file of a batch")
+                report["errors"].append(
+                    {
+                        "path": str(path),
+                        "error": _(
+                            "Une erreur inattendue a empêché d'importer ce fichier. Il n'a pas "
+                            "été enregistré ; les autres fichiers ont été traités."
+                        ),
+                    }
+                )
         if options["format"] == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         else:
@@ -167,7 +183,9 @@ class Command(BaseCommand):
         report: dict[str, list[dict[str, Any]]],
     ) -> str:
         """Import one file, add it to the report and return its summary line."""
-        known = Document.objects.filter(sha256=fingerprint(data)).exists()
+        known = Document.objects.filter(
+            sha256=fingerprint(data), organisation=organisation
+        ).exists()
         document = import_document(
             actor=None,
             data=data,
