@@ -56,6 +56,12 @@ def test_catalogue_is_open_with_constant_queries(
     )
     households = client.get(f"{URL}/menages").json()
     assert (households["national_total"], households["national_count"]) == (1100, 3)
+    # The ratio's France terms: Arras and Lille know both (Dainville has no poor households).
+    assert (rate["national_total"], rate["national_denominator"], rate["national_count"]) == (
+        250,
+        1000,
+        2,
+    )
     assert client.get(f"{URL}/inconnu").status_code == 404
 
 

@@ -47,8 +47,16 @@ class CatalogueIndicatorOut(Schema):
     scale: int = Field(description="Multiplicateur d'un rapport (100 pour un pourcentage)")
     is_sample: bool = Field(description="Données d'exemple, fictives")
     organisation: int | None = Field(description="Organisation responsable ; vide si national")
-    national_total: float | None = Field(description="Somme des communes (indicateur de somme)")
-    national_count: int = Field(description="Communes renseignées (indicateur de somme)")
+    national_total: float | None = Field(
+        description="Somme des communes ; pour un rapport, somme de son numérateur sur les "
+        "communes où ses deux termes sont connus"
+    )
+    national_denominator: float | None = Field(
+        description="Pour un rapport : somme de son dénominateur sur ces mêmes communes"
+    )
+    national_count: int = Field(
+        description="Communes renseignées ; pour un rapport, celles où ses deux termes le sont"
+    )
     url: str
 
 
@@ -153,6 +161,7 @@ def _indicator_out(indicator: Indicator) -> dict[str, Any]:
                 "scale",
                 "is_sample",
                 "national_total",
+                "national_denominator",
                 "national_count",
             )
         },
