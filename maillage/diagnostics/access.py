@@ -23,7 +23,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from maillage.actions.access import coordinated_area
+from maillage.actions.access import coordinated_area, located_in
 from maillage.diagnostics.models import Diagnosis, DiagnosisStatus, Indicator, SteeringMember
 from maillage.organisations.access import is_national_admin, organisation_ids
 from maillage.organisations.models import Role, User
@@ -61,12 +61,7 @@ def visible_diagnoses(user: User | AnonymousUser) -> models.QuerySet[Diagnosis]:
         | models.Q(organisation_id__in=coordinated)
     )
     if area:
-        condition |= (
-            models.Q(territory__in=area)
-            | models.Q(territory__departement_id__in=area)
-            | models.Q(territory__region_id__in=area)
-            | models.Q(territory__epci_id__in=area)
-        )
+        condition |= located_in(area, "territory")
     return diagnoses.filter(pk__in=Diagnosis.objects.filter(condition).values("pk"))
 
 

@@ -151,15 +151,9 @@ def reference_key(authors: str, title: str) -> str:
 
 
 def find_references(document: ReadDocument) -> list[FoundReference]:
-    """Every bibliographic reference of the document, in reading order."""
-    return [
-        replace(reference, rule=rule) for reference, rule in find_references_with_rules(document)
-    ]
-
-
-def find_references_with_rules(document: ReadDocument) -> list[tuple[FoundReference, str]]:
-    """The references with the name of the rule that found each (a key of `RULES`)."""
-    found: list[tuple[FoundReference, str]] = []
+    """Every bibliographic reference of the document, in reading order, each with the name of
+    the rule that found it (`rule`, a key of `RULES`)."""
+    found: list[FoundReference] = []
     for candidate in _candidates(document.lines):
         parts = (
             _SPLIT_REFERENCES.split(candidate.text)
@@ -176,20 +170,20 @@ def find_references_with_rules(document: ReadDocument) -> list[tuple[FoundRefere
             if reference is not None and (
                 candidate.rule != "footnote" or _looks_bibliographic(reference)
             ):
-                found.append((reference, candidate.rule))
-    found += [(reference, "author_date") for reference in _author_dates(document.lines, found)]
-    found.sort(key=lambda item: item[0].start_line)
+                found.append(replace(reference, rule=candidate.rule))
+    found += [
+        replace(reference, rule="author_date") for reference in _author_dates(document.lines, found)
+    ]
+    found.sort(key=lambda reference: reference.start_line)
     return found
 
 
-def _author_dates(
-    lines: list[Line], found: list[tuple[FoundReference, str]]
-) -> Iterator[FoundReference]:
+def _author_dates(lines: list[Line], found: list[FoundReference]) -> Iterator[FoundReference]:
     """« (Jaeger, 2009) », « (Bacqué, Biewener, 2013, p. 21) » in the text: the reference of the
     document by the same first author and year, so that the citation shares its key. A citation
     the document gives no reference for is left out: a name and a year make no library record."""
     by_author_year: dict[tuple[str, int], FoundReference] = {}
-    for reference, _rule in found:
+    for reference in found:
         surname = _surname(reference.authors)
         years = {reference.year, *(int(y) for y in _YEAR.findall(reference.raw_text))}
         for year in years - {None}:

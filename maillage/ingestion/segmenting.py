@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise
 
 from django.utils.translation import gettext_lazy as _
@@ -173,12 +173,8 @@ class _Found:
 
 
 def find_segments(document: ReadDocument) -> list[FoundSegment]:
-    """The passages that describe a practice, in reading order."""
-    return [replace(segment, rule=rule) for segment, rule in find_segments_with_rules(document)]
-
-
-def find_segments_with_rules(document: ReadDocument) -> list[tuple[FoundSegment, str]]:
-    """The passages with the name of the rule that found each (a key of `RULES`)."""
+    """The passages that describe a practice, in reading order, each with the name of the rule
+    that found it (`rule`, a key of `RULES`)."""
     lines = document.lines
     texts = [_MARKUP.sub("", line.text).strip() for line in lines]
     headings = _heading_paths(lines, texts)
@@ -200,16 +196,14 @@ def find_segments_with_rules(document: ReadDocument) -> list[tuple[FoundSegment,
         covered |= span
     kept.sort(key=lambda found: (found.start, found.end))
     return [
-        (
-            FoundSegment(
-                kind=found.kind,  # type: ignore[arg-type]
-                start_line=found.start + 1,
-                end_line=found.end + 1,
-                heading=headings[found.start],
-                text=found.text or "\n".join(t for t in texts[found.start : found.end + 1] if t),
-                fields=found.fields,
-            ),
-            found.rule,
+        FoundSegment(
+            kind=found.kind,  # type: ignore[arg-type]
+            start_line=found.start + 1,
+            end_line=found.end + 1,
+            heading=headings[found.start],
+            text=found.text or "\n".join(t for t in texts[found.start : found.end + 1] if t),
+            fields=found.fields,
+            rule=found.rule,
         )
         for found in kept
     ]

@@ -11,7 +11,7 @@ import pytest
 
 from maillage.ingestion.evaluation import ReferenceScores, load_references, score_references
 from maillage.ingestion.found import FoundReference
-from maillage.ingestion.references import RULES, find_references_with_rules
+from maillage.ingestion.references import RULES, find_references
 from tests.ingestion.test_segmenting_corpus import report
 
 REFERENCES = Path(__file__).resolve().parent / "data" / "corpus_references.json"
@@ -24,23 +24,23 @@ MIN_MERGED = 0.85
 
 
 @cache
-def references() -> list[tuple[FoundReference, str]]:
-    return find_references_with_rules(report()[0])
+def references() -> list[FoundReference]:
+    return find_references(report()[0])
 
 
 def scores() -> ReferenceScores:
     if not REFERENCES.is_file():
         pytest.skip("l'échantillon étiqueté des références est absent")
     labelled = load_references(REFERENCES, report()[1])
-    return score_references([reference for reference, _rule in references()], labelled)
+    return score_references(references(), labelled)
 
 
 def test_the_report_gives_its_footnotes_bibliography_annex_lists_and_source_cells():
     found = references()
 
     assert len(found) >= 100
-    assert {rule for _reference, rule in found} == RULES.keys() - {"source"}
-    assert all(reference.title and reference.key for reference, _rule in found)
+    assert {reference.rule for reference in found} == RULES.keys() - {"source"}
+    assert all(reference.title and reference.key for reference in found)
 
 
 def test_most_labelled_sources_are_found():

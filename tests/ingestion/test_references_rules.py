@@ -7,7 +7,6 @@ from maillage.ingestion.found import Line, ReadDocument
 from maillage.ingestion.references import (
     RULES,
     find_references,
-    find_references_with_rules,
     parse_reference,
     reference_key,
 )
@@ -183,7 +182,7 @@ def test_one_footnote_citing_two_works_gives_two_references():
 
 
 def test_source_lines_bibliographies_document_lists_and_source_cells():
-    found = find_references_with_rules(
+    found = find_references(
         document(
             "Source : INSEE, Recensement de la population 2011.",
             "Bibliographie",
@@ -199,14 +198,14 @@ def test_source_lines_bibliographies_document_lists_and_source_cells():
         )
     )
 
-    assert [(r.start_line, r.authors, r.title, rule) for r, rule in found] == [
+    assert [(r.start_line, r.authors, r.title, r.rule) for r in found] == [
         (1, "INSEE", "Recensement de la population 2011", "source"),
         (3, "Alinsky S.", "Pour une action directe non violente", "bibliography"),
         (4, "Donzelot J.", "Police des familles", "bibliography"),
         (6, "Perce-bitume", "Récits d’actions collectives de solidarité", "document_list"),
         (10, "DRJSCS Corse, ANSA", "Restitution des travaux de la Corse", "table_source"),
     ]
-    assert all(str(RULES[rule]) for _reference, rule in found)
+    assert all(str(RULES[r.rule]) for r in found)
 
 
 def test_a_source_cell_cut_after_a_comma_goes_on_over_the_next_line():
@@ -235,7 +234,7 @@ def test_the_people_who_wrote_a_document_for_an_organisation_are_authors_not_its
 
 
 def test_an_in_text_citation_points_to_the_documents_reference_by_author_and_year():
-    found = find_references_with_rules(
+    found = find_references(
         document(
             "Le mot recouvre plusieurs projets (Jaeger, 2009) et d’autres (Bacqué, Biewener, 2013, "
             "p. 21 ; Inconnu, 2001).",
@@ -245,10 +244,8 @@ def test_an_in_text_citation_points_to_the_documents_reference_by_author_and_yea
             "- Jaeger M., Participation : parcours d’un mot, 2009.",
         )
     )
-    in_text = [(r.start_line, r.title, rule) for r, rule in found if r.start_line == 1]
-    keys = {
-        r.title: {other.key for other, _rule in found if other.title == r.title} for r, _ in found
-    }
+    in_text = [(r.start_line, r.title, r.rule) for r in found if r.start_line == 1]
+    keys = {r.title: {other.key for other in found if other.title == r.title} for r in found}
 
     assert in_text == [
         (1, "Participation : parcours d’un mot", "author_date"),
@@ -256,7 +253,7 @@ def test_an_in_text_citation_points_to_the_documents_reference_by_author_and_yea
     ]  # « Inconnu, 2001 »: no reference in the document, no record
     assert all(len(shared) == 1 for shared in keys.values())
     assert ("Alinsky S", "Pour une action directe non violente") in {
-        (r.authors, r.title) for r, _rule in found
+        (r.authors, r.title) for r in found
     }
 
 

@@ -13,7 +13,7 @@ import pytest
 from maillage.ingestion.evaluation import GoldPractice, LineMap, load_practices
 from maillage.ingestion.found import FoundSegment, ReadDocument
 from maillage.ingestion.reading import read_document
-from maillage.ingestion.segmenting import RULES, find_segments_with_rules
+from maillage.ingestion.segmenting import RULES, find_segments
 
 CORPUS = Path(
     os.environ.get("MAILLAGE_CORPUS", Path(__file__).resolve().parents[2] / "../shared/corpus")
@@ -37,8 +37,8 @@ def report() -> tuple[ReadDocument, LineMap]:
 
 
 @cache
-def segments() -> list[tuple[FoundSegment, str]]:
-    return find_segments_with_rules(report()[0])
+def segments() -> list[FoundSegment]:
+    return find_segments(report()[0])
 
 
 def gold() -> list[GoldPractice]:
@@ -50,7 +50,7 @@ def gold() -> list[GoldPractice]:
 def has_passage(practice: GoldPractice) -> bool:
     return any(
         segment.start_line <= end and start <= segment.end_line
-        for segment, _rule in segments()
+        for segment in segments()
         for start, end in practice.ranges
     )
 
@@ -59,9 +59,9 @@ def test_the_report_gives_dozens_of_passages_of_paragraph_size():
     found = segments()
 
     assert 30 <= len(found) <= 120
-    assert all(1 <= s.end_line - s.start_line + 1 <= MAX_PASSAGE_LINES for s, _rule in found)
-    assert {rule for _segment, rule in found} <= RULES.keys()
-    assert {s.kind for s, _rule in found} >= {"fiche", "named_action", "example", "table_row"}
+    assert all(1 <= s.end_line - s.start_line + 1 <= MAX_PASSAGE_LINES for s in found)
+    assert {s.rule for s in found} <= RULES.keys()
+    assert {s.kind for s in found} >= {"fiche", "named_action", "example", "table_row"}
 
 
 def test_each_practice_of_the_demo_list_has_a_passage():
@@ -80,7 +80,7 @@ def test_most_labelled_practices_have_a_passage():
 
 
 def test_the_fiches_of_annex_3_2_carry_their_headed_fields():
-    fiches = [segment for segment, rule in segments() if rule == "fiche"]
+    fiches = [segment for segment in segments() if segment.rule == "fiche"]
 
     assert len(fiches) >= 3
     assert all(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from maillage.ingestion.found import Line, ReadDocument
-from maillage.ingestion.segmenting import RULES, find_segments, find_segments_with_rules
+from maillage.ingestion.segmenting import RULES, find_segments
 
 
 def document(*lines: str | Line) -> ReadDocument:
@@ -15,8 +15,8 @@ def document(*lines: str | Line) -> ReadDocument:
 
 def found(*lines: str | Line) -> list[tuple[int, int, str, str]]:
     return [
-        (segment.start_line, segment.end_line, segment.kind, rule)
-        for segment, rule in find_segments_with_rules(document(*lines))
+        (segment.start_line, segment.end_line, segment.kind, segment.rule)
+        for segment in find_segments(document(*lines))
     ]
 
 
@@ -262,8 +262,8 @@ def test_a_passage_carries_the_headings_above_it():
 
 def test_every_rule_is_explained():
     rules = {
-        rule
-        for _segment, rule in find_segments_with_rules(
+        segment.rule
+        for segment in find_segments(
             document(
                 "Par exemple, à Nanterre, le centre social réunit les habitants.",
                 "Le projet « L’île aux parents » réunit des parents chaque semaine.",

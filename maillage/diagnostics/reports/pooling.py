@@ -11,6 +11,7 @@ from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext as _
 
+from maillage.actions.reports.activity import Figure
 from maillage.diagnostics.models import (
     Component,
     Contribution,
@@ -19,18 +20,6 @@ from maillage.diagnostics.models import (
     Diagnosis,
     Theme,
 )
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One line of a bar chart (`actions/_bars.html`)."""
-
-    label: str
-    value: int
-
-    @property
-    def display(self) -> str:
-        return str(self.value)
 
 
 @dataclass(frozen=True)
@@ -46,16 +35,16 @@ class Pooling:
     total: int
     kinds: list[str]  # the labels of the contribution kinds, columns of `by_theme_kind`
     by_theme_kind: list[ThemeRow]
-    by_theme: list[Bar]
-    by_kind: list[Bar]
-    by_commune: list[Bar]
-    by_place: list[Bar]
-    by_component: list[Bar]
+    by_theme: list[Figure]
+    by_kind: list[Figure]
+    by_commune: list[Figure]
+    by_place: list[Figure]
+    by_component: list[Figure]
     texts_by_theme: list[tuple[str, list[Contribution]]] = field(default_factory=list)
 
 
-def _bars(rows: QuerySet, key: str, labels: dict[str, str]) -> list[Bar]:
-    return [Bar(str(labels.get(row[key], row[key])), row["n"]) for row in rows]
+def _bars(rows: QuerySet, key: str, labels: dict[str, str]) -> list[Figure]:
+    return [Figure(row[key], str(labels.get(row[key], row[key])), row["n"]) for row in rows]
 
 
 def pooled_contributions(diagnosis: Diagnosis, *, published_only: bool = True) -> Pooling:
@@ -76,7 +65,7 @@ def pooled_contributions(diagnosis: Diagnosis, *, published_only: bool = True) -
         if any(counts):
             theme_rows.append(ThemeRow(value, str(label), counts, sum(counts)))
     by_kind = [
-        Bar(str(label), total)
+        Figure(value, str(label), total)
         for value, label in ContributionKind.choices
         if (total := sum(n for (_theme, kind), n in cells.items() if kind == value))
     ]
@@ -98,14 +87,14 @@ def pooled_contributions(diagnosis: Diagnosis, *, published_only: bool = True) -
         total=sum(cells.values()),
         kinds=[str(label) for label in ContributionKind.labels],
         by_theme_kind=theme_rows,
-        by_theme=[Bar(row.label, row.total) for row in theme_rows],
+        by_theme=[Figure(row.theme, row.label, row.total) for row in theme_rows],
         by_kind=by_kind,
         by_commune=sorted(
-            (Bar(row["commune__name"], row["n"]) for row in by_commune),
+            (Figure(str(row["commune_id"]), row["commune__name"], row["n"]) for row in by_commune),
             key=lambda bar: (-bar.value, bar.label),
         ),
         by_place=sorted(
-            (Bar(row["label"], row["n"]) for row in by_place),
+            (Figure(row["key"], row["label"], row["n"]) for row in by_place),
             key=lambda bar: (-bar.value, bar.label.casefold()),
         ),
         by_component=sorted(
