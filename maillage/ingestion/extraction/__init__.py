@@ -123,7 +123,6 @@ def extract_candidate(
         if min(lines) < segment.start_line:
             why = gettext("cité juste avant le passage : %(places)s") % {"places": why}
         draft.provenance["places"] = Provenance(min(lines), max(lines), why)
-        draft.provenance["territories"] = draft.provenance["places"]
 
     organisations = find_organisations(numbered)
     draft.organisations = organisations.items
