@@ -332,7 +332,7 @@ def tantivy_runner(count: int) -> Callable[[SearchQuery], object] | None:
     rows = Practice.objects.values_list("pk", "published_revision__content", "published_at")
     for pk, content, published_at in rows.iterator(chunk_size=2000):
         doc = build_document(pk, content, published_at, ancestors)
-        title, summary_text, body = doc.analysed()
+        title, summary_text, body = doc.analysed
         writer.add_document(
             tantivy.Document(
                 id=pk,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.practices.search import SearchQuery, search_practices, searching, suggest
+from maillage.practices.search import SearchQuery, bitmaps, search_practices, suggest
 from tests.practices.factories import indexed_practice
 
 pytestmark = pytest.mark.django_db
@@ -108,12 +108,12 @@ def test_suggest_offers_titles_whose_words_start_with_what_is_typed():
     assert suggest("p") == []
 
 
-@pytest.mark.parametrize("few", [1000, 0], ids=["ranked at once", "ranked in two tiers"])
-def test_pages_by_relevance_list_every_match_once_in_order(few, monkeypatch):
-    monkeypatch.setattr(searching, "FEW", few)
-    expected = [
-        indexed_practice(title="Épicerie solidaire", summary="Des paniers.").pk,
-        indexed_practice(title="Atelier", summary="Une épicerie sociale.").pk,
+@pytest.mark.parametrize("sorted_up_to", [1000, 0], ids=["groups sorted", "groups walked"])
+def test_pages_by_relevance_list_every_match_once_in_order(sorted_up_to, monkeypatch):
+    monkeypatch.setattr(bitmaps, "SORTED", sorted_up_to)
+    in_title = indexed_practice(title="Épicerie solidaire", summary="Des paniers.").pk
+    in_summary = indexed_practice(title="Atelier", summary="Une épicerie sociale.").pk
+    in_body = [
         indexed_practice(title="Cuisine", summary="Des repas.", description="Une épicerie.").pk,
         indexed_practice(
             title="Jardin", summary="Des légumes.", description="Vendus à l'épicerie."
@@ -123,6 +123,21 @@ def test_pages_by_relevance_list_every_match_once_in_order(few, monkeypatch):
         search_practices(SearchQuery("epicerie", per_page=1, page=n)).hits for n in range(1, 6)
     ]
 
-    assert sorted(hit.practice_id for page in pages for hit in page) == sorted(expected)
     assert [len(page) for page in pages] == [1, 1, 1, 1, 0]
-    assert [pages[0][0].practice_id, pages[1][0].practice_id] == expected[:2]
+    # Title, summary, then the text alone, the latest publication first among equals.
+    assert [page[0].practice_id for page in pages[:4]] == [in_title, in_summary, *in_body[::-1]]
+
+
+def test_a_rare_word_in_the_title_outranks_a_common_one():
+    for n in range(6):
+        indexed_practice(title=f"Atelier {n}", summary="Des ateliers.")
+    rare_in_title = indexed_practice(
+        title="Épicerie", summary="Des paniers.", description="Un atelier."
+    ).pk
+    common_in_title = indexed_practice(
+        title="Atelier", summary="Des paniers.", description="Une épicerie."
+    ).pk  # published later: first if rarity did not count
+
+    ids = [hit.practice_id for hit in search_practices(SearchQuery("atelier epicerie")).hits]
+
+    assert ids == [rare_in_title, common_in_title]

@@ -194,11 +194,17 @@ _stems: dict[str, str] = dict.fromkeys(STOPWORDS, "")
 _MAX_STEMS = 500_000
 
 
+# Longer « words » are no words (codes, pasted links, runs of letters): ignored like stop words,
+# which also bounds every stem the word index stores.
+MAX_WORD = 60
+
+
 def _learn(word: str) -> str:
     if len(_stems) >= _MAX_STEMS:
         _stems.clear()
         _stems.update(dict.fromkeys(STOPWORDS, ""))
-    found = _stems[word] = "" if word in STOPWORDS else _stemmer().stemWord(word)
+    ignored = word in STOPWORDS or len(word) > MAX_WORD
+    found = _stems[word] = "" if ignored else _stemmer().stemWord(word)
     return found
 
 

@@ -3,7 +3,9 @@ filed under it, kept in memory by each process.
 
 Counting facets by grouping rows costs one index lookup per (sheet, value): over a million at
 100 000 sheets for a common word. With bitmaps, a count is `(value & results).bit_count()`,
-a few microseconds each, whatever the number of results. The tables stay the truth: every
+a few microseconds each, whatever the number of results. The list of the sheets in date order
+is kept beside them: pages in date order, and the order within a group of equally relevant
+results (`ranking.py`), come from it. The tables stay the truth: every
 write to the index changes `SearchIndexState.token` in its own transaction, and a search that
 finds another token than its bitmaps' reloads them (two grouped queries), so a count is never
 stale, not even inside a transaction that is later rolled back."""
@@ -12,9 +14,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 
 from maillage.practices.search import backends
@@ -23,26 +27,51 @@ from maillage.practices.search.backends.base import DOCUMENTS, FACETS
 STATE = "practices_searchindexstate"
 
 
+# Up to this many results, a page in date order sorts them all; more are read in date order
+# until the page is full (see `Bitmaps.newest`).
+SORTED = 4000
+
+
 @dataclass(frozen=True)
 class Bitmaps:
     token: str | None
     everything: int
     values: dict[str, dict[str, int]]  # facet -> value -> bitmap
+    newest_first: list[int]  # the ids of the indexed sheets, latest publication first
+    rank: list[int]  # id -> its place in `newest_first`
+
+    def newest(self, bitmap: int, skip: int, take: int) -> list[int]:
+        """The ids of a bitmap in date order, latest publication first: `take` of them after
+        the first `skip`."""
+        if bitmap.bit_count() <= SORTED:
+            ordered = sorted(ids_of(bitmap), key=self.rank.__getitem__)
+            return ordered[skip : skip + take]
+        bits = bitmap.to_bytes((len(self.rank) + 7) // 8, "little")
+        page: list[int] = []
+        for pk in self.newest_first:
+            if bits[pk >> 3] >> (pk & 7) & 1:
+                if skip:
+                    skip -= 1
+                    continue
+                page.append(pk)
+                if len(page) == take:
+                    break
+        return page
 
 
 _loaded: Bitmaps | None = None
 
 
 def from_ids(ids: Iterable[int]) -> int:
-    ids = list(ids)
-    if not ids:
+    """The bitmap of these ids: one byte per id set in an array, packed eight to a byte,
+    read as one little-endian number. Building a rebuild's word bitmaps (35 million ids at
+    100 000 sheets) took 17 s in a Python loop."""
+    positions = np.fromiter(ids, dtype=np.int64) if not isinstance(ids, array) else np.asarray(ids)
+    if not positions.size:
         return 0
-    # One ASCII digit per id, read as a base-2 number: the loop does the least work per id.
-    digits = bytearray(b"0") * (max(ids) + 1)
-    for pk in ids:
-        digits[pk] = 49  # "1"
-    digits.reverse()
-    return int(digits, 2)
+    flags = np.zeros(int(positions.max()) + 1, dtype=np.uint8)
+    flags[positions] = 1
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
 def from_id_list(text: str | None) -> int:
@@ -81,17 +110,23 @@ def _token() -> str | None:
 
 
 def _load(token: str | None) -> Bitmaps:
-    ids = backends.current().id_list
+    backend = backends.current()
     values: dict[str, dict[str, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT facet, value, {ids('document_id')} FROM {FACETS} GROUP BY facet, value"
+            f"SELECT facet, value, {backend.id_list('document_id')} "
+            f"FROM {FACETS} GROUP BY facet, value"
         )
         for facet, value, id_list in cursor.fetchall():
             values.setdefault(facet, {})[value] = from_id_list(id_list)
-        cursor.execute(f"SELECT {ids('practice_id')} FROM {DOCUMENTS}")
-        everything = from_id_list(cursor.fetchone()[0])
-    return Bitmaps(token, everything, values)
+        cursor.execute(
+            f"SELECT practice_id FROM {DOCUMENTS} ORDER BY published_at DESC NULLS LAST, practice_id DESC"
+        )
+        newest_first = [pk for (pk,) in cursor.fetchall()]
+    rank = [0] * (max(newest_first, default=0) + 1)
+    for place, pk in enumerate(newest_first):
+        rank[pk] = place
+    return Bitmaps(token, from_ids(newest_first), values, newest_first, rank)
 
 
 def current() -> Bitmaps:

@@ -6,12 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from maillage.practices.search.analysis import analysed, folded_words
 from maillage.practices.search.facets import facet_values
 from maillage.practices.snapshot import SECTION_FIELDS as BODY_FIELDS
 from maillage.practices.snapshot import TERM_LIST_FIELDS as TERM_FIELDS
+
+
+def analysed_parts(title: str, summary: str, body: str) -> tuple[str, str, str]:
+    return analysed(title), analysed(summary), analysed(body)
 
 
 @dataclass(frozen=True)
@@ -29,8 +34,10 @@ class IndexDocument:
         """The folded title, for suggestions as one types (prefixes of whole words)."""
         return " ".join(folded_words(self.title))
 
+    @cached_property
     def analysed(self) -> tuple[str, str, str]:
-        return analysed(self.title), analysed(self.summary), analysed(self.body)
+        """Title, summary and body as search terms (the full text and the word bitmaps)."""
+        return analysed_parts(self.title, self.summary, self.body)
 
 
 def _filed_under(content: Mapping[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """The search index's own tables: derived data, rebuilt by `reindex_practices`.
 
-One row per published sheet (`SearchDocument`) and one per (facet, value) it is filed under
-(`SearchFacet`). The full-text part is backend-specific and created by the migrations: on SQLite
+One row per published sheet (`SearchDocument`), one per (facet, value) it is filed under
+(`SearchFacet`), and one per (word, part of the text) listing the sheets that hold it
+(`SearchWord`). The full-text part is backend-specific and created by the migrations: on SQLite
 two FTS5 tables whose rowid is the practice id (emptied by a trigger when documents are
 deleted); on PostgreSQL the weighted `tsvector`s of `SearchVector`, with GIN indexes.
 """
@@ -77,3 +78,24 @@ class SearchVector(models.Model):
 
     def __str__(self) -> str:
         return str(self.document_id)
+
+
+class SearchWord(models.Model):
+    """The sheets holding a word (a stem of `analysis.terms`) in one part of their text: a
+    bitmap of practice ids (see `words.py`). The stem is stored as ASCII bytes, which every
+    database compares byte by byte: a word being typed reads the range of stems it begins."""
+
+    class Part(models.TextChoices):
+        TITLE = "t", "titre"
+        SUMMARY = "s", "résumé"
+        BODY = "b", "texte"
+
+    stem = models.BinaryField(max_length=64)
+    part = models.CharField(max_length=1, choices=Part.choices)
+    documents = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stem", "part"], name="search_word_unique")]
+
+    def __str__(self) -> str:
+        return f"{bytes(self.stem).decode()}/{self.part}"

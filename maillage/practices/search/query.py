@@ -61,7 +61,10 @@ class Clause:
 
     @property
     def stems(self) -> tuple[str, ...]:
-        return tuple(stem(word) for word in self.words if word not in STOPWORDS)
+        # Words over `analysis.MAX_WORD` letters have no stem either.
+        return tuple(
+            found for word in self.words if word not in STOPWORDS and (found := stem(word))
+        )
 
 
 _PHRASE = re.compile(r'["«“]([^"»”]*)["»”]?')

@@ -1,5 +1,7 @@
-"""What a full-text backend provides; the rest of the search (filters, facets, pages, snippets)
-is plain SQL over `SearchDocument` and `SearchFacet`, the same on every database."""
+"""What a full-text backend provides: phrases matched with their words in order, similar
+sheets, suggestions, and the writing of its own tables. The rest of the search (words, filters,
+facets, order, pages, snippets) is the same on every database: bitmaps read from plain tables
+(`words.py`, `bitmaps.py`) and `SearchDocument`."""
 
 from __future__ import annotations
 
@@ -28,25 +30,8 @@ class Backend(Protocol):
         """SQL aggregate of a column of ids into one string: decimal ids separated by commas."""
 
     def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
-        """SELECT of one value: the ids of the documents that match every clause, aggregated
-        as `id_list` does."""
-
-    def matching(self, clauses: Sequence[Clause], *, head: bool = False) -> Fragment:
-        """SELECT of the ids (column `id`) of the documents that match every clause (in their
-        title and summary only, with `head`)."""
-
-    def ranked(
-        self,
-        clauses: Sequence[Clause],
-        within: Fragment | None,
-        limit: int,
-        offset: int,
-        *,
-        head: bool | None,
-    ) -> Fragment:
-        """SELECT of the ids of the matching documents, best first, among `within` (a SELECT
-        of ids, or a list of placeholders): with `head` True, those whose title and summary
-        hold every clause; False, the others; None, all of them."""
+        """SELECT of one value: the ids of the documents that match every clause (phrases
+        with their words in order), aggregated as `id_list` does."""
 
     def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
         """SELECT of the ids of the documents whose title and summary share most of these

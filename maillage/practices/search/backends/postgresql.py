@@ -3,8 +3,8 @@
 `practices_searchvector` (see `SearchVector`): `search_vector` (title A, summary B, body C) and
 `head_vector` (title and summary), each with a GIN index. The database analyses the text
 itself, from the document row, in the statement that writes the document's vectors.
-`search_vector` is stored out of line (TOAST), `head_vector` in the row (migration 0004): the
-first tier of a ranking reads the head vector of every sheet it ranks."""
+`search_vector` (stored out of line) matches quoted phrases; `head_vector` (in the row,
+migration 0004) finds and ranks similar sheets."""
 
 from __future__ import annotations
 
@@ -59,33 +59,6 @@ class PostgresqlBackend:
     def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
         # The function plans its query without sequential scans (migration 0003 says why).
         return f"SELECT practices_search_ids({QUERY})", [tsquery(clauses)]
-
-    def matching(self, clauses: Sequence[Clause], *, head: bool = False) -> Fragment:
-        vector = "head_vector" if head else "search_vector"
-        return (
-            f"SELECT document_id AS id FROM {VECTORS} WHERE {vector} @@ {QUERY}",
-            [tsquery(clauses)],
-        )
-
-    def ranked(
-        self,
-        clauses: Sequence[Clause],
-        within: Fragment | None,
-        limit: int,
-        offset: int,
-        *,
-        head: bool | None,
-    ) -> Fragment:
-        vector = "head_vector" if head else "search_vector"
-        sql = f"SELECT document_id FROM {VECTORS}, {QUERY} AS query WHERE {vector} @@ query"
-        if head is False:
-            sql += " AND NOT head_vector @@ query"
-        params: list[Any] = [tsquery(clauses)]
-        if within is not None:
-            sql += f" AND document_id IN ({within[0]})"
-            params += within[1]
-        order = f"{rank(vector)} DESC, document_id DESC"
-        return f"{sql} ORDER BY {order} LIMIT %s OFFSET %s", [*params, limit, offset]
 
     def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
         return (

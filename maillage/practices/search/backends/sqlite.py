@@ -1,14 +1,12 @@
 """SQLite FTS5. FTS5 has no French stemmer, so the tables hold text analysed in Python
 (`analysis.analysed`: folded, stop words dropped, stemmed); queries are analysed the same way.
-Rows are keyed by rowid = practice id; ranking is bm25 with title > summary > body.
+Rows are keyed by rowid = practice id.
 
-Two tables (migration 0004): `practices_search_fts` (title, summary, body), the whole text, and
-`practices_search_head` (title, summary, and the folded title words for suggestions), the first
-tier of a ranking by relevance, the similar sheets and the suggestions. A match limited to some
-columns ({title summary} : …) makes FTS5 decode the positions of every row of every term, and
-bm25 runs the match again to count each term's rows: with all of a table's columns, the whole
-text is matched and ranked without that cost (two to three times faster for a common word), and
-the columns of the head are read from a table a tenth the size."""
+Two tables (migration 0004): `practices_search_fts` (title, summary, body), the whole text, for
+phrases, and `practices_search_head` (title, summary, and the folded title words), for similar
+sheets (ranked by bm25, title > summary) and suggestions. A match limited to some columns
+({title summary} : …) makes FTS5 decode the positions of every row of every term: the columns
+of the head are read from a table a tenth the size."""
 
 from __future__ import annotations
 
@@ -29,8 +27,7 @@ from maillage.practices.search.query import Clause
 
 FTS = "practices_search_fts"
 HEAD = "practices_search_head"
-# bm25 weights: title, summary, body; title, summary, title_words (for suggestions only).
-BM25 = f"bm25({FTS}, 10.0, 4.0, 1.0)"
+# bm25 weights: title, summary, title_words (for suggestions only).
 HEAD_BM25 = f"bm25({HEAD}, 10.0, 4.0, 0.0)"
 HEAD_COLUMNS = "title summary"
 # Bytes of new terms FTS5 keeps in memory in a transaction before writing them out as a
@@ -45,8 +42,8 @@ def _quoted(term: str) -> str:
     return f'"{term}"'
 
 
-def expression(clauses: Sequence[Clause], columns: str | None = None) -> str:
-    """The FTS5 query of the clauses, in these columns only (a space-separated list) or all."""
+def expression(clauses: Sequence[Clause]) -> str:
+    """The FTS5 query of the clauses."""
     parts = []
     for clause in clauses:
         stems = clause.stems
@@ -56,8 +53,7 @@ def expression(clauses: Sequence[Clause], columns: str | None = None) -> str:
             parts.append(_quoted(" ".join(stems)))
         else:
             parts.append(_quoted(stems[0]) + ("*" if clause.prefix else ""))
-    query = "(" + " AND ".join(parts) + ")"
-    return f"{{{columns}}} : {query}" if columns else query
+    return "(" + " AND ".join(parts) + ")"
 
 
 class SqliteBackend:
@@ -67,39 +63,10 @@ class SqliteBackend:
         return f"group_concat({column}, ',')"
 
     def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
-        sql, params = self.matching(clauses)
-        return f"SELECT {self.id_list('id')} FROM ({sql}) AS found", params
-
-    def matching(self, clauses: Sequence[Clause], *, head: bool = False) -> Fragment:
-        if head:
-            match = expression(clauses, HEAD_COLUMNS)
-            return f"SELECT rowid AS id FROM {HEAD} WHERE {HEAD} MATCH %s", [match]
-        return f"SELECT rowid AS id FROM {FTS} WHERE {FTS} MATCH %s", [expression(clauses)]
-
-    def ranked(
-        self,
-        clauses: Sequence[Clause],
-        within: Fragment | None,
-        limit: int,
-        offset: int,
-        *,
-        head: bool | None,
-    ) -> Fragment:
-        if head:
-            sql, params = self.matching(clauses, head=True)
-            order = HEAD_BM25
-        else:
-            sql, params = self.matching(clauses)
-            order = BM25
-        if head is False:
-            head_sql, head_params = self.matching(clauses, head=True)
-            sql += f" AND +rowid NOT IN ({head_sql})"
-            params = params + head_params
-        if within is not None:
-            # Unary plus: filter the matches, rather than let FTS5 run the match once per id.
-            sql += f" AND +rowid IN ({within[0]})"
-            params = params + within[1]
-        return f"{sql} ORDER BY {order}, rowid DESC LIMIT %s OFFSET %s", [*params, limit, offset]
+        return (
+            f"SELECT {self.id_list('rowid')} FROM {FTS} WHERE {FTS} MATCH %s",
+            [expression(clauses)],
+        )
 
     def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
         match = f"{{{HEAD_COLUMNS}}} : (" + " OR ".join(_quoted(w) for w in words) + ")"
@@ -157,7 +124,19 @@ class SqliteBackend:
                     f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', %s)", [HASHSIZE]
                 )
             cursor.execute(f"DELETE FROM {FACETS}")
+            # The per-row trigger (migration 0004) would run three statements for each of the
+            # documents, over tables just emptied: taken off while they go (a third of the
+            # time), put back as SQLite recorded it, in the same transaction.
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                [DOCUMENTS],
+            )
+            triggers = cursor.fetchall()
+            for name, _ in triggers:
+                cursor.execute(f"DROP TRIGGER {name}")
             cursor.execute(f"DELETE FROM {DOCUMENTS}")
+            for _, definition in triggers:
+                cursor.execute(definition)
 
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         """Nothing to do: the trigger on the documents deletes their full text."""
@@ -165,7 +144,7 @@ class SqliteBackend:
     def write_fulltext(self, documents: Sequence[IndexDocument]) -> None:
         whole, head = [], []
         for doc in documents:
-            title, summary, body = doc.analysed()
+            title, summary, body = doc.analysed
             whole.append((doc.practice_id, title, summary, body))
             head.append((doc.practice_id, title, summary, doc.title_words))
         self.insert_rows(FTS, ("rowid", "title", "summary", "body"), whole)

@@ -1,0 +1,53 @@
+"""The word bitmaps of the search (`practices/search/words.py`), filled from the documents
+already indexed, so that an existing index keeps finding its sheets without a rebuild."""
+
+from django.db import migrations, models
+
+
+def fill(apps, schema_editor):
+    from maillage.practices.search.documents import analysed_parts
+    from maillage.practices.search.words import Postings, insert
+
+    documents = (
+        apps.get_model("practices", "SearchDocument")
+        .objects.order_by("pk")
+        .values_list("pk", "title", "summary", "body")
+    )
+    postings = Postings()
+    for pk, title, summary, body in documents.iterator(chunk_size=2000):
+        postings.add(pk, analysed_parts(title, summary, body))
+    insert(postings.rows())
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("practices", "0005_search_decimal_ids"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="SearchWord",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stem", models.BinaryField(max_length=64)),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[("t", "titre"), ("s", "résumé"), ("b", "texte")], max_length=1
+                    ),
+                ),
+                ("documents", models.BinaryField()),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("stem", "part"), name="search_word_unique")
+                ],
+            },
+        ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]

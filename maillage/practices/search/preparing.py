@@ -1,0 +1,112 @@
+"""The Python share of a full rebuild — each sheet's index document built from its published
+content, its text analysed, its words gathered — done in a second process.
+
+The rebuilding process then only reads the sheets and writes the index: the database works
+while the other process prepares the next batch, on the other core. A thread would not do:
+it holds Python's lock while it analyses, and the writing thread, which gives the lock up at
+every row the database writes, waits to get it back each time (a rebuild took longer that way
+than with no help at all)."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import multiprocessing
+import signal
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from maillage.practices.search.documents import IndexDocument
+    from maillage.practices.search.words import Postings, WordRow
+
+# (practice id, published content as JSON text, publication date)
+Row = tuple[int, str, Any]
+
+
+def prepare(
+    rows: Sequence[Row], ancestors: Mapping[str, list[str]], postings: Postings
+) -> list[IndexDocument]:
+    """The index documents of these rows, analysed, their words added to `postings`."""
+    from maillage.practices.search.documents import build_document
+
+    documents = [
+        build_document(pk, json.loads(content), published_at, ancestors)
+        for pk, content, published_at in rows
+    ]
+    for doc in documents:
+        postings.add(doc.practice_id, doc.analysed)
+    return documents
+
+
+# The worker process's own: what every batch needs, and the words of every batch so far.
+_state: dict[str, Any] = {}
+
+
+def _start(ancestors: Mapping[str, list[str]]) -> None:
+    from maillage.practices.search.words import Postings
+
+    _leave_with_parent()
+    _state.update(ancestors=ancestors, postings=Postings())
+
+
+def _leave_with_parent() -> None:
+    """Ask Linux to end this process when the rebuilding one dies (killed, out of memory):
+    it would otherwise wait for work forever, holding a copy of its files and sockets."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the process ends with its pipes, later
+        return
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _prepare(rows: Sequence[Row]) -> list[IndexDocument]:
+    return prepare(rows, _state["ancestors"], _state["postings"])
+
+
+def _finish() -> list[WordRow]:
+    return _state["postings"].rows()
+
+
+class Workers:
+    """Processes preparing batches in turn, each gathering the words of its own batches.
+
+    Two: preparing a batch takes about twice as long as writing it, and the database's work
+    and the two processes' share the machine's cores."""
+
+    def __init__(self, ancestors: Mapping[str, list[str]], processes: int = 2) -> None:
+        self._pools = [
+            ProcessPoolExecutor(
+                max_workers=1,
+                # A copy of this process, its modules loaded. It inherits the database
+                # connection but never uses it, and leaves through os._exit, which does not
+                # close it.
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_start,
+                initargs=(dict(ancestors),),
+            )
+            for _ in range(processes)
+        ]
+        self._turn = 0
+
+    def submit(self, rows: Sequence[Row]) -> Future[list[IndexDocument]]:
+        pool = self._pools[self._turn % len(self._pools)]
+        self._turn += 1
+        return pool.submit(_prepare, list(rows))
+
+    def finish(self) -> list[WordRow]:
+        """The word bitmaps of every batch prepared, as rows to insert."""
+        from maillage.practices.search.words import merged
+
+        return merged([pool.submit(_finish).result() for pool in self._pools])
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for pool in self._pools:
+            pool.shutdown(cancel_futures=True)
