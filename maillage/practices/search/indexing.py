@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 
 from maillage.practices.models import Practice, Status
 from maillage.practices.search import backends, bitmaps, preparing, words
-from maillage.practices.search.backends.base import DOCUMENTS, FACETS, placeholders
+from maillage.practices.search.backends.base import DOCUMENTS, FACETS
 from maillage.practices.search.documents import IndexDocument, analysed_parts, build_document
 from maillage.practices.search.facets import isic_ancestors
 from maillage.practices.search.models import SearchDocument
@@ -39,30 +39,26 @@ _DOCUMENT_COLUMNS = (
 _encoder = DjangoJSONEncoder()
 
 
-def forget_words(practice_ids: Sequence[int]) -> None:
-    """Clear the bits of these documents in their words' bitmaps, from their stored text."""
-    stored = SearchDocument.objects.filter(pk__in=practice_ids).values_list(
-        "pk", "title", "summary", "body"
-    )
-    for pk, title, summary, body in stored:
-        words.change(pk, analysed_parts(title, summary, body), present=False)
-
-
-def _delete(practice_ids: Sequence[int]) -> None:
+def _take_out(practice_id: int) -> set[words.Key]:
+    """Take a sheet's document out of the index; returns the words it held, read from the
+    text it still had (its bits are then cleared or kept by `words.change`)."""
     # (Triggers on the documents change the token when a deleted sheet takes its document
     # away; here the indexer says so itself.)
-    marks = placeholders(len(practice_ids))
     bitmaps.touch()
-    forget_words(practice_ids)
-    backends.current().delete_fulltext(practice_ids)
+    held: set[words.Key] = set()
+    stored = SearchDocument.objects.filter(pk=practice_id).values_list("title", "summary", "body")
+    for title, summary, body in stored:
+        held = words.keys_of(analysed_parts(title, summary, body))
+    backends.current().delete_fulltext([practice_id])
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FACETS} WHERE document_id IN ({marks})", practice_ids)
-        cursor.execute(f"DELETE FROM {DOCUMENTS} WHERE practice_id IN ({marks})", practice_ids)
+        cursor.execute(f"DELETE FROM {FACETS} WHERE document_id = %s", [practice_id])
+        cursor.execute(f"DELETE FROM {DOCUMENTS} WHERE practice_id = %s", [practice_id])
+    return held
 
 
-def store(documents: Sequence[IndexDocument], *, bulk: bool = False) -> None:
-    """Insert new documents: rows, facets, full text and words, in the fewest statements.
-    A full rebuild (`bulk`) gathers the words and writes them once, at its end."""
+def store(documents: Sequence[IndexDocument]) -> None:
+    """Insert new documents: rows, facets and full text, in the fewest statements (their
+    words are the caller's: `words.change` for one sheet, `words.insert` for a rebuild)."""
     backend = backends.current()
     datetime_value = connection.ops.adapt_datetimefield_value
     backend.insert_rows(
@@ -91,27 +87,27 @@ def store(documents: Sequence[IndexDocument], *, bulk: bool = False) -> None:
         ],
     )
     backend.write_fulltext(documents)
-    if not bulk:
-        for doc in documents:
-            words.change(doc.practice_id, doc.analysed, present=True)
 
 
 def index_practice(practice: Practice) -> None:
     """(Re)index a sheet from its published revision; a sheet without one, or archived, leaves
     the index. A published sheet whose next version is being written stays indexed as published."""
     with transaction.atomic():
-        _delete([practice.pk])
+        held = _take_out(practice.pk)
         revision = practice.published_revision
         if practice.status == Status.ARCHIVED or revision is None:
+            words.change(practice.pk, held, set())
             return
-        store(
-            [build_document(practice.pk, revision.content, practice.published_at, isic_ancestors())]
+        document = build_document(
+            practice.pk, revision.content, practice.published_at, isic_ancestors()
         )
+        store([document])
+        words.change(practice.pk, held, words.keys_of(document.analysed))
 
 
 def remove_practice(practice_id: int) -> None:
     with transaction.atomic():
-        _delete([practice_id])
+        words.change(practice_id, _take_out(practice_id), set())
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -136,7 +132,7 @@ def _index_here(rows: Iterable[preparing.Row]) -> int:
     postings = words.Postings()
     count = 0
     for chunk in _chunks(rows, BATCH):
-        store(preparing.prepare(chunk, ancestors, postings), bulk=True)
+        store(preparing.prepare(chunk, ancestors, postings))
         count += len(chunk)
     words.insert(postings.rows())
     return count
@@ -159,7 +155,7 @@ def _index_beside(rows: Iterable[preparing.Row]) -> int:
 
 def _store(pending: Future[list[IndexDocument]]) -> int:
     documents = pending.result()
-    store(documents, bulk=True)
+    store(documents)
     return len(documents)
 
 

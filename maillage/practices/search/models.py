@@ -67,10 +67,9 @@ class SearchIndexState(models.Model):
 class SearchVector(models.Model):
     """PostgreSQL only: the weighted `tsvector`s of a document, in a table of their own whose
     columns `search_vector` (title A, summary B, body C) and `head_vector` (title and summary)
-    the migration adds with their GIN indexes. GIN has no index-only scans: finding the sheets
-    of a common word visits a heap row for each, and this heap, with the body's vector stored
-    out of line, is some five times smaller than the documents'. The head vector (600 bytes)
-    stays in the row, since ranking reads it for every sheet ranked. Empty on SQLite."""
+    the migration adds with their GIN indexes. `search_vector`, stored out of line, checks
+    quoted phrases; `head_vector` (600 bytes), kept in the row, finds and ranks similar sheets.
+    Words and the order of results come from `SearchWord` (`words.py`). Empty on SQLite."""
 
     document = models.OneToOneField(
         SearchDocument, models.CASCADE, primary_key=True, related_name="+"

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
 
 from django.db import connection
 
@@ -33,17 +35,21 @@ _AFTER = b"\xff"
 _DENSE, _SPARSE = b"B", b"L"
 
 
+def _ids_bytes(ids: array[int]) -> bytes:
+    """Ids as stored: 4 bytes each, little-endian whatever the machine."""
+    if sys.byteorder != "little":
+        ids = array("I", ids)
+        ids.byteswap()
+    return _SPARSE + ids.tobytes()
+
+
 def encode(bitmap: int) -> bytes:
     """A bitmap as stored: its bytes, or the list of its ids when that is shorter (a rare word
     of a large collection)."""
     dense = bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little")
-    count = bitmap.bit_count()
-    if count * 4 >= len(dense):
+    if bitmap.bit_count() * 4 >= len(dense):
         return _DENSE + dense
-    ids = array("I", ids_of(bitmap))
-    if sys.byteorder != "little":
-        ids.byteswap()
-    return _SPARSE + ids.tobytes()
+    return _ids_bytes(array("I", ids_of(bitmap)))
 
 
 def decode(blob: bytes | memoryview) -> int:
@@ -57,9 +63,17 @@ def decode(blob: bytes | memoryview) -> int:
     return from_ids(ids)
 
 
-def parts_of(analysed: Sequence[str]) -> list[set[str]]:
-    """The distinct stems of each part of an analysed document (title, summary, body)."""
-    return [set(text.split()) for text in analysed]
+# A word of a sheet: (stem as bytes, part).
+Key = tuple[bytes, str]
+
+
+def keys_of(analysed: Sequence[str]) -> set[Key]:
+    """The words of an analysed document (title, summary, body), each with its part."""
+    return {
+        (stem.encode(), part)
+        for part, text in zip(PARTS, analysed, strict=True)
+        for stem in set(text.split())
+    }
 
 
 # (stem, part, encoded bitmap): a row of `SearchWord`.
@@ -73,8 +87,8 @@ class Postings:
     ids: tuple[dict[str, array[int]], ...] = field(default_factory=lambda: ({}, {}, {}))
 
     def add(self, practice_id: int, analysed: Sequence[str]) -> None:
-        for found, stems in zip(self.ids, parts_of(analysed), strict=True):
-            for stem in stems:
+        for found, text in zip(self.ids, analysed, strict=True):
+            for stem in set(text.split()):
                 if (listed := found.get(stem)) is None:
                     found[stem] = array("I", (practice_id,))
                 else:
@@ -91,10 +105,7 @@ class Postings:
 def _encode_ids(ids: array[int]) -> bytes:
     """As `encode(from_ids(ids))`, without building the bitmap of a rare word."""
     if len(ids) * 4 < max(ids) // 8 + 1:
-        if sys.byteorder != "little":
-            ids = array("I", ids)
-            ids.byteswap()
-        return _SPARSE + ids.tobytes()
+        return _ids_bytes(ids)
     return encode(from_ids(ids))
 
 
@@ -115,15 +126,12 @@ def insert(rows: Sequence[WordRow]) -> None:
         cursor.executemany(f"INSERT INTO {WORDS} (stem, part, documents) VALUES (%s, %s, %s)", rows)
 
 
-def change(practice_id: int, analysed: Sequence[str], *, present: bool) -> None:
-    """Set (or clear) a sheet's bit in the bitmaps of its words. The rows are read locked, in
-    key order: two publications at once wait for each other rather than lose a bit."""
-    keys = sorted(
-        (stem.encode(), part)
-        for part, stems in zip(PARTS, parts_of(analysed), strict=True)
-        for stem in stems
-    )
-    if not keys:
+def change(practice_id: int, before: set[Key], after: set[Key]) -> None:
+    """A sheet's words were `before` and are now `after`: clear its bit in the bitmaps of the
+    words it lost, set it in those of the words it gained; the others are not written. The
+    rows are read locked, in key order: two publications at once wait for each other rather
+    than lose a bit."""
+    if not (keys := sorted(before ^ after)):
         return
     bit = 1 << practice_id
     lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
@@ -137,13 +145,12 @@ def change(practice_id: int, analysed: Sequence[str], *, present: bool) -> None:
         stored = {(bytes(stem), part): decode(blob) for stem, part, blob in cursor.fetchall()}
         updates, inserts = [], []
         for key in keys:
-            before = stored.get(key)
-            after = ((before or 0) | bit) if present else ((before or 0) & ~bit)
-            if before is None:
-                if present:
-                    inserts.append((*key, encode(after)))
-            elif after != before:
-                updates.append((encode(after), *key))
+            bitmap = stored.get(key, 0)
+            bitmap = bitmap | bit if key in after else bitmap & ~bit
+            if key in stored:
+                updates.append((encode(bitmap), *key))
+            elif key in after:
+                inserts.append((*key, encode(bitmap)))
         if updates:
             cursor.executemany(
                 f"UPDATE {WORDS} SET documents = %s WHERE stem = %s AND part = %s", updates
@@ -202,29 +209,18 @@ def found(clauses: Sequence[Clause]) -> list[Found]:
             per_part = [begun.get((key, part), 0) for part in PARTS]
         else:
             per_part = [
-                _all(bitmaps.get((stem.encode(), part), 0) for stem in clause.stems)
+                reduce(and_, (bitmaps.get((stem.encode(), part), 0) for stem in clause.stems))
                 for part in PARTS
             ]
             if len(clause.stems) > 1:
                 # Each word somewhere: the clause may spread over the parts.
-                anywhere = _all(
-                    _any(bitmaps.get((stem.encode(), part), 0) for part in PARTS)
-                    for stem in clause.stems
+                anywhere = reduce(
+                    and_,
+                    (
+                        reduce(or_, (bitmaps.get((stem.encode(), part), 0) for part in PARTS))
+                        for stem in clause.stems
+                    ),
                 )
                 per_part[2] |= anywhere & ~(per_part[0] | per_part[1])
         result.append(Found(*per_part))
-    return result
-
-
-def _all(bitmaps: Iterable[int]) -> int:
-    result = -1
-    for bitmap in bitmaps:
-        result &= bitmap
-    return max(result, 0)
-
-
-def _any(bitmaps: Iterable[int]) -> int:
-    result = 0
-    for bitmap in bitmaps:
-        result |= bitmap
     return result
