@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 WIDE = "large"
 LONG = "long"
@@ -218,18 +219,27 @@ def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise _unreadable(
-            _("Ce fichier XLSX est illisible ; ouvrez-le dans votre tableur et enregistrez-le.")
-        ) from error
+    except _BROKEN_XLSX as error:
+        raise _unreadable(_XLSX_UNREADABLE) from error
     try:
         sheet = workbook.worksheets[0]
         # The declared dimension would pad every row to its width and every gap to its height.
         sheet.reset_dimensions()
-        # One column more than allowed, to tell a header that is too wide.
+        # One column more than allowed, to tell a header that is too wide. The sheet is read
+        # while the rows are: a damaged sheet (bad XML, a bad number, a bad checksum) fails
+        # here, not when the workbook opens.
         yield from sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+    except _BROKEN_XLSX as error:
+        raise _unreadable(_XLSX_UNREADABLE) from error
     finally:
         workbook.close()
+
+
+# SyntaxError: what the XML parser raises on a damaged sheet (ParseError is one).
+_BROKEN_XLSX = (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError)
+_XLSX_UNREADABLE = gettext_lazy(
+    "Ce fichier XLSX est illisible ; ouvrez-le dans votre tableur et enregistrez-le."
+)
 
 
 def _rows(data: bytes, file_name: str) -> tuple[Iterator[Sequence[object]], str, str]:

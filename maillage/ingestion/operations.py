@@ -52,7 +52,11 @@ from maillage.territories.models import Territory
 
 OPEN_STATUSES = (CandidateStatus.PENDING, CandidateStatus.DUPLICATE)
 TERM_FIELDS = {"isic_forms": "isic_form", "publics": "public", "themes": "theme"}
-NUMBER_FIELDS = ("start_year", "end_year", "participants_count", "inhabitants_count")
+YEAR_FIELDS = ("start_year", "end_year")
+NUMBER_FIELDS = (*YEAR_FIELDS, "participants_count", "inhabitants_count")
+# The years a sheet may start or end in, as for a document's year; the counts' column limit.
+FIRST_YEAR, LAST_YEAR = 1800, 2100
+MAX_COUNT = 2_147_483_647
 CANDIDATE_FIELDS = frozenset(
     {"title", "summary", "fields", *TERM_FIELDS, "territories", *NUMBER_FIELDS}
 )
@@ -495,6 +499,15 @@ def _save(upload: UploadedFile, path: Path) -> None:
 # Document details --------------------------------------------------------------------------
 
 
+def _year_error(year: object) -> str | None:
+    if isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    return _("Indiquez une année entre %(first)s et %(last)s.") % {
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }
+
+
 def _document_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not values["title"]:
@@ -506,10 +519,8 @@ def _document_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
     date, year = values["date"], values["year"]
     if date is not None and not isinstance(date, datetime.date):
         errors["date"] = [_("Indiquez une date valide.")]
-    if year is not None and (
-        not isinstance(year, int) or isinstance(year, bool) or not 1800 <= year <= 2100
-    ):
-        errors["year"] = [_("Indiquez une année entre 1800 et 2100.")]
+    if year is not None and (year_error := _year_error(year)):
+        errors["year"] = [year_error]
     elif isinstance(date, datetime.date) and year is not None and date.year != year:
         errors["year"] = [_("L'année ne correspond pas à la date.")]
     if values["document_type"] not in DocumentType.values:
@@ -610,7 +621,12 @@ def _apply(candidate: CandidatePractice, fields: Mapping[str, Any]) -> list[Terr
                 ]
     for name in NUMBER_FIELDS:
         value = fields.get(name)
-        if value is not None and (not isinstance(value, int) or value < 0):
+        if value is None:
+            continue
+        if name in YEAR_FIELDS:
+            if year_error := _year_error(value):
+                errors[name] = [year_error]
+        elif not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT:
             errors[name] = [_("Indiquez un nombre entier positif.")]
     start = fields.get("start_year", candidate.start_year)
     end = fields.get("end_year", candidate.end_year)

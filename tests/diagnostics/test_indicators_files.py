@@ -210,3 +210,33 @@ def test_too_many_lines_or_values_are_refused(monkeypatch: pytest.MonkeyPatch) -
     assert len(read_indicator_table(four.encode(), "f.csv").entries) == 4
     words = refusal((four + "62753;5;6\n").encode(), "f.csv")
     assert "plus de 4 valeurs" in words and "Découpez-le" in words
+
+
+def with_sheet(data: bytes, sheet: bytes) -> bytes:
+    """The XLSX `data` with its first sheet replaced by `sheet`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = sheet
+            target.writestr(item, content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        b"<worksheet><sheetData><row r='1'><c r='A1'",  # cut in the middle
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="n"><v>douze</v></c></row></sheetData></worksheet>',
+    ],
+    ids=["broken XML", "a number that is not one"],
+)
+def test_a_damaged_sheet_is_refused_in_french_not_a_server_error(sheet: bytes) -> None:
+    data = with_sheet(xlsx([["CODGEO", "menages"], ["62041", 3]]), sheet)
+
+    with pytest.raises(ValidationError) as error:
+        read_indicator_table(data, "abime.xlsx")
+
+    assert "Ce fichier XLSX est illisible" in " ".join(error.value.messages)

@@ -136,6 +136,30 @@ def test_editing_checks_the_referential_codes_and_the_years(documentalist, candi
     assert AuditEntry.objects.get(action="update_candidate").after["title"] == "Jardin partagé"
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("start_year", 40000, "Indiquez une année entre 1800 et 2100."),
+        ("end_year", 10000, "Indiquez une année entre 1800 et 2100."),
+        ("start_year", True, "Indiquez une année entre 1800 et 2100."),
+        ("participants_count", 2**31, "Indiquez un nombre entier positif."),
+        ("inhabitants_count", True, "Indiquez un nombre entier positif."),
+        ("participants_count", -1, "Indiquez un nombre entier positif."),
+    ],
+)
+def test_numbers_out_of_range_are_refused_and_nothing_is_saved(
+    documentalist, candidate, field, value, message
+) -> None:
+    before = getattr(candidate, field)
+
+    with pytest.raises(ValidationError) as raised:
+        update_candidate(actor=documentalist, candidate=candidate, **{field: value})
+
+    assert raised.value.message_dict == {field: [message]}
+    candidate.refresh_from_db()
+    assert getattr(candidate, field) == before
+
+
 def test_merging_fills_the_empty_fields_and_unions_the_territories(
     documentalist, candidate
 ) -> None:

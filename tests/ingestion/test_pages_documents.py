@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from maillage.ingestion.models import CandidateStatus, DocumentType, ImportBatch
-from maillage.organisations.models import AuditEntry, Role
+from maillage.organisations.models import AuditEntry, Membership, Role
 from tests.ingestion.factories import CandidateFactory, CitationFactory, DocumentFactory
 from tests.organisations.factories import OrganisationFactory, member
 
@@ -233,6 +233,15 @@ def test_who_reads_a_document_without_importing_sees_no_form_and_may_not_post(cl
     assert response.status_code == 403
     document.refresh_from_db()
     assert document.title == "Rapport partagé"
+
+
+def test_a_documentalist_elsewhere_reading_as_a_member_sees_no_form(client, organisation):
+    document = DocumentFactory(title="Rapport partagé", organisation=organisation)
+    outsider = member(Role.DOCUMENTALIST)  # imports for another organisation
+    Membership.objects.create(user=outsider, organisation=organisation, role=Role.PROFESSIONAL)
+    client.force_login(outsider)
+
+    assert 'name="title"' not in page(client.get(f"/documents/{document.pk}/"))
 
 
 def test_correcting_a_document_one_does_not_read_is_a_404(client, documentalist):

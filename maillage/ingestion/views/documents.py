@@ -117,7 +117,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = access.readable_document(request.user, pk)
-    can_edit = access.can_import(request.user)
+    can_edit = access.can_edit_document(request.user, document)
     form = None
     if can_edit or request.method == "POST":
         require(can_edit, str(EDIT_REFUSAL))
