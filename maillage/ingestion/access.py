@@ -7,6 +7,7 @@
 - A document may be an internal paper: it and its candidates are read by the members of the
   organisation it was imported for, by the person who imported it, and by national
   administrators.
+- An upload (`ImportBatch`) is followed by the person who sent it and national administrators.
 - Library records (bibliographic references) are listed to whoever reads at least one document
   citing them (`visible_references`): a private note cited in an internal paper stays private.
   Documentalists merge their variants.
@@ -19,7 +20,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from maillage.ingestion.models import CandidatePractice, Citation, Document, Reference
+from maillage.ingestion.models import CandidatePractice, Citation, Document, ImportBatch, Reference
 from maillage.organisations.access import has_role, is_national_admin, organisation_ids
 from maillage.organisations.models import Role, User
 
@@ -86,3 +87,14 @@ def readable_document(user: User | AnonymousUser, pk: int) -> Document:
     if document is None:
         raise Http404(_("Aucun document ne porte ce numéro."))
     return document
+
+
+def readable_batch(user: User | AnonymousUser, pk: int) -> ImportBatch:
+    """The upload `pk` if `user` sent it (or administers the platform); else one 404."""
+    batches = ImportBatch.objects.all()
+    if not is_national_admin(user):
+        batches = batches.filter(created_by_id=user.pk)
+    batch = batches.filter(pk=pk).first()
+    if batch is None:
+        raise Http404(_("Aucun envoi ne porte ce numéro."))
+    return batch

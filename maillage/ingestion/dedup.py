@@ -142,7 +142,7 @@ def similar_practice(draft: CandidateDraft) -> tuple[Practice, float] | None:
 
 
 def similar_candidate(
-    draft: CandidateDraft, *, among: QuerySet[Document], exclude_document: int | None = None
+    draft: CandidateDraft, *, among: QuerySet[Document]
 ) -> tuple[CandidatePractice, float] | None:
     """The stored candidate (of another document among `among`, still open or accepted) most
     like `draft`. `among` is the documents of the same owner: a match with another
@@ -157,7 +157,6 @@ def similar_candidate(
     stored = (
         CandidatePractice.objects.filter(matching, document__in=among)
         .exclude(status__in=[CandidateStatus.REJECTED, CandidateStatus.MERGED])
-        .exclude(document_id=exclude_document)
         .prefetch_related("territories")
         .order_by("-pk")[:PREFILTER_LIMIT]
     )

@@ -1,6 +1,11 @@
 """How well an import finds what a document names, against a list labelled by hand (for the 2015
 report: `tests/ingestion/data/corpus_practices.json` and `corpus_references.json`).
 
+A measuring tool, not part of an import: nothing in the application calls it. The corpus tests
+(`tests/ingestion/test_corpus_*.py`, `test_segmenting_corpus.py`, `test_references_corpus.py`)
+hold the floor with it and `benchmarks/ingestion.py` prints the same measures; it is kept in the
+package, not beside the benchmark, because the tests use it as much and do not import scripts.
+
 The labels give physical line numbers of the text file (those of `grep -n`, empty lines
 included); the reader drops empty lines and moves the notes a word-processor export wrote inside
 a line to footnote lines of their own, so `LineMap` converts the labels to the numbering of

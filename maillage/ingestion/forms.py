@@ -9,7 +9,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from maillage.ingestion.models import CandidatePractice, Document, DocumentType, Reference
+from maillage.ingestion.models import (
+    TERM_FIELDS,
+    CandidatePractice,
+    Document,
+    DocumentType,
+    Reference,
+)
 from maillage.organisations.models import Organisation
 from maillage.practices.forms import TermsField
 from maillage.practices.models import Practice
@@ -19,7 +25,6 @@ from maillage.territories.forms import TerritoryMultipleChoiceField
 from maillage.web.forms import DateInput
 
 ACCEPTED_FORMATS = ".docx,.odt,.pdf,.txt,.md"
-TERM_FIELDS = {"isic_forms": "isic_form", "publics": "public", "themes": "theme"}
 
 
 class MultipleFileInput(forms.FileInput):

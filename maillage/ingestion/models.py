@@ -28,13 +28,6 @@ class DocumentType(models.TextChoices):
     OTHER = "other", _("Autre document")
 
 
-class DocumentStatus(models.TextChoices):
-    QUEUED = "queued", _("En attente")
-    READING = "reading", _("Lecture en cours")
-    DONE = "done", _("Lu")
-    FAILED = "failed", _("Illisible")
-
-
 class Document(models.Model):
     """One imported file. The same file imported twice for the same organisation (or, without
     one, by the server) is recognised by its hash; another organisation gets its own copy, so
@@ -57,11 +50,6 @@ class Document(models.Model):
     text = models.TextField(_("texte lu"), blank=True)
     # Page of each line for paged formats (a list as long as the text's lines), else empty.
     line_pages = models.JSONField(default=list, blank=True)
-    status = models.CharField(
-        _("état"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
-    error = models.TextField(_("erreur"), blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -141,6 +129,12 @@ class CandidateStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Acceptée")
     MERGED = "merged", _("Fusionnée")
     REJECTED = "rejected", _("Écartée")
+
+
+# What a documentalist has still to decide: the other statuses are final.
+OPEN_STATUSES = (CandidateStatus.PENDING, CandidateStatus.DUPLICATE)
+# A candidate's lists of référentiel codes, each with the scheme its codes belong to.
+TERM_FIELDS = {"isic_forms": "isic_form", "publics": "public", "themes": "theme"}
 
 
 class CandidatePractice(models.Model):

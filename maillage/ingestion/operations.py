@@ -27,18 +27,19 @@ from maillage.ingestion import access, dedup
 from maillage.ingestion.extraction import ExtractionContext
 from maillage.ingestion.found import CandidateDraft, FoundReference, UnreadableDocument
 from maillage.ingestion.models import (
+    OPEN_STATUSES,
+    TERM_FIELDS,
     CandidatePractice,
     CandidateStatus,
     Citation,
     Document,
-    DocumentStatus,
     DocumentType,
     ImportBatch,
     Reference,
     Segment,
 )
 from maillage.ingestion.pipeline import Analysis, analyse, fingerprint
-from maillage.ingestion.reading.limits import MAX_FILE_BYTES, MAX_FILE_MEGABYTES
+from maillage.ingestion.reading.limits import MAX_FILE_BYTES, too_large_message
 from maillage.ingestion.references import reference_key
 from maillage.ingestion.segmenting import RULES as PASSAGE_RULES
 from maillage.organisations import audit
@@ -49,9 +50,8 @@ from maillage.practices.operations import create_practice
 from maillage.practices.snapshot import SECTION_FIELDS
 from maillage.referential.models import Term
 from maillage.territories.models import Territory
+from maillage.web.plain_text import clean_text, markup_errors
 
-OPEN_STATUSES = (CandidateStatus.PENDING, CandidateStatus.DUPLICATE)
-TERM_FIELDS = {"isic_forms": "isic_form", "publics": "public", "themes": "theme"}
 YEAR_FIELDS = ("start_year", "end_year")
 NUMBER_FIELDS = (*YEAR_FIELDS, "participants_count", "inhabitants_count")
 # The years a sheet may start or end in, as for a document's year; the counts' column limit.
@@ -62,6 +62,8 @@ CANDIDATE_FIELDS = frozenset(
 )
 REFERENCE_FIELDS = ("authors", "event", "place", "date_text", "year", "pages", "url")
 DOCUMENT_FIELDS = ("title", "authors", "date", "year", "document_type")
+# An accepted candidate becomes a practice sheet, whose title is shorter than a candidate's.
+TITLE_MAX_LENGTH = Practice._meta.get_field("title").max_length
 UPLOAD_CHUNK = 1 << 20
 
 
@@ -119,10 +121,12 @@ def import_document(
         analysis = analyse(data, file_name, context or ExtractionContext.load())
     except UnreadableDocument as error:
         raise ValidationError(error.message) from error
+    matches = _earlier_matches(analysis.drafts, _importer(actor), organisation)
     try:
         with transaction.atomic():
             return _store(
                 analysis,
+                matches,
                 actor=actor,
                 file_name=_safe_name(file_name),
                 size=len(data),
@@ -165,8 +169,42 @@ def _iso_date(text: str) -> datetime.date | None:
         return None
 
 
+def _importer(actor: User | None) -> User | None:
+    """Who a document is recorded as imported by: nobody for the server."""
+    return actor if actor is not None and actor.pk else None
+
+
+# For each draft: the published sheet, or else the stored candidate, it likely repeats, and how
+# alike they are.
+Match = tuple[Practice | None, CandidatePractice | None, float | None]
+
+
+def _earlier_matches(
+    drafts: list[CandidateDraft], importer: User | None, organisation: Organisation | None
+) -> list[Match]:
+    """What each draft likely repeats among the published sheets and the candidates of the same
+    owner: the same organisation or, for a document without one, the same person (or the
+    server). These reads (a few queries a draft) run before the write transaction, so that they
+    do not hold the write lock (on SQLite, the whole database's). The flags only advise the
+    reviewer: a similar candidate stored meanwhile by another import may go unflagged, as it
+    would inside the transaction, which does not see another's uncommitted rows either."""
+    among = Document.objects.filter(organisation=organisation)
+    if organisation is None:
+        among = among.filter(imported_by=importer)
+    matches: list[Match] = []
+    for draft in drafts:
+        if sheet := dedup.similar_practice(draft):
+            matches.append((sheet[0], None, sheet[1]))
+        elif candidate := dedup.similar_candidate(draft, among=among):
+            matches.append((None, candidate[0], candidate[1]))
+        else:
+            matches.append((None, None, None))
+    return matches
+
+
 def _store(
     analysis: Analysis,
+    matches: list[Match],
     *,
     actor: User | None,
     file_name: str,
@@ -194,9 +232,7 @@ def _store(
         lines=len(read.lines),
         text="\n".join(line.text for line in read.lines),
         line_pages=pages if has_pages else [],
-        status=DocumentStatus.DONE,
-        progress=100,
-        imported_by=actor if actor is not None and actor.pk else None,
+        imported_by=_importer(actor),
         organisation=organisation,
     )
 
@@ -216,7 +252,7 @@ def _store(
         for found in analysis.segments
     )
     by_range = {(s.kind, s.start_line, s.end_line): s for s in segments}
-    candidates = _store_candidates(document, analysis.drafts, by_range, page)
+    candidates = _store_candidates(document, analysis.drafts, matches, by_range, page)
     references = _store_references(document, analysis.references, segments)
     audit.record(
         actor,
@@ -236,6 +272,7 @@ def _store(
 def _store_candidates(
     document: Document,
     drafts: list[CandidateDraft],
+    matches: list[Match],
     by_range: Mapping[tuple[str, int, int], Segment],
     page: Callable[[int], int | None],
 ) -> int:
@@ -244,25 +281,14 @@ def _store_candidates(
         (territory.level, territory.code): territory
         for territory in Territory.objects.filter(code__in=codes)
     }
-    # Candidates are compared within one owner only: the same organisation, or for a document
-    # without one, the same person (or the server).
-    among = Document.objects.filter(organisation_id=document.organisation_id)
-    if document.organisation_id is None:
-        among = among.filter(imported_by_id=document.imported_by_id)
     rows = []
-    for draft in drafts:
+    for draft, (practice, known, similarity) in zip(drafts, matches, strict=True):
         found = draft.segment
-        flagged = dedup.similar_practice(draft)
-        known = (
-            None
-            if flagged
-            else dedup.similar_candidate(draft, among=among, exclude_document=document.pk)
-        )
         rows.append(
             CandidatePractice(
                 document=document,
                 segment=by_range[(found.kind, found.start_line, found.end_line)],
-                status=CandidateStatus.DUPLICATE if flagged or known else CandidateStatus.PENDING,
+                status=CandidateStatus.PENDING if similarity is None else CandidateStatus.DUPLICATE,
                 title=draft.title[:300],
                 summary=draft.summary,
                 fields=draft.fields,
@@ -286,9 +312,9 @@ def _store_candidates(
                 participants_count=draft.participants_count,
                 inhabitants_count=draft.inhabitants_count,
                 provenance=_provenance(draft, page),
-                similar_practice=flagged[0] if flagged else None,
-                similar_candidate=known[0] if known else None,
-                similarity=(flagged or known or (None, None))[1],
+                similar_practice=practice,
+                similar_candidate=known,
+                similarity=similarity,
             )
         )
     candidates = CandidatePractice.objects.bulk_create(rows)
@@ -483,9 +509,7 @@ def _size_refusal(upload: UploadedFile) -> str:
     """Why a file is refused by its size alone (the reader's own words)."""
     size = upload.size or 0
     if size > MAX_FILE_BYTES:
-        return _(
-            "Le fichier dépasse %(megabytes)s Mo : il est trop volumineux pour être importé."
-        ) % {"megabytes": MAX_FILE_MEGABYTES}
+        return too_large_message()
     return "" if size else _("Le fichier est vide.")
 
 
@@ -593,6 +617,39 @@ def _snapshot(candidate: CandidatePractice) -> dict[str, Any]:
     )
 
 
+def _text_errors(texts: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What the practice sheet would refuse in a candidate's `title`, `summary` and `fields`
+    (those of them in `texts`, already cleaned): checked when a candidate is edited and again
+    before it is accepted, so that a title the sheet refuses is refused at the edit, with the
+    same words. A section's error is under the section's name."""
+    errors: dict[str, list[str]] = {}
+    if "title" in texts:
+        if not texts["title"]:
+            errors["title"] = [_("Donnez un titre à la proposition.")]
+        elif len(texts["title"]) > TITLE_MAX_LENGTH:
+            errors["title"] = [
+                _("Le titre d'une fiche ne dépasse pas %(max)s caractères (il en a %(length)s).")
+                % {"max": TITLE_MAX_LENGTH, "length": len(texts["title"])}
+            ]
+    return {
+        **errors,
+        **markup_errors(texts, [name for name in ("title", "summary") if name not in errors]),
+        **markup_errors(texts.get("fields") or {}, SECTION_FIELDS),
+    }
+
+
+def _clean_texts(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The edited texts among `fields` as the sheet stores them (`clean_text`)."""
+    texts: dict[str, Any] = {
+        name: clean_text(fields[name]) for name in ("title", "summary") if name in fields
+    }
+    if "fields" in fields:
+        texts["fields"] = {
+            name: text for name, value in fields["fields"].items() if (text := clean_text(value))
+        }
+    return texts
+
+
 def _apply(candidate: CandidatePractice, fields: Mapping[str, Any]) -> list[Territory] | None:
     """Set the edited fields on `candidate` (not saved); return the territories to set, if
     given. Raises ValidationError with every problem, by field."""
@@ -600,14 +657,17 @@ def _apply(candidate: CandidatePractice, fields: Mapping[str, Any]) -> list[Terr
     if unknown:
         raise TypeError(f"unknown candidate fields: {sorted(unknown)}")
     errors: dict[str, list[str]] = {}
-    if "title" in fields and not str(fields["title"] or "").strip():
-        errors["title"] = [_("Donnez un titre à la proposition.")]
-    if "fields" in fields and (
-        not isinstance(fields["fields"], Mapping)
-        or set(fields["fields"]) - set(SECTION_FIELDS)
-        or not all(isinstance(value, str) for value in fields["fields"].values())
-    ):
+    sections_known = "fields" not in fields or (
+        isinstance(fields["fields"], Mapping)
+        and not set(fields["fields"]) - set(SECTION_FIELDS)
+        and all(isinstance(value, str) for value in fields["fields"].values())
+    )
+    if not sections_known:
         errors["fields"] = [_("Champs de fiche inconnus.")]
+    texts = _clean_texts(
+        {name: value for name, value in fields.items() if sections_known or name != "fields"}
+    )
+    errors.update(_text_errors(texts))
     for name, scheme in TERM_FIELDS.items():
         if name in fields:
             codes = list(dict.fromkeys(fields[name] or ()))
@@ -639,15 +699,11 @@ def _apply(candidate: CandidatePractice, fields: Mapping[str, Any]) -> list[Terr
         errors["territories"] = [_("Territoire inconnu.")]
     if errors:
         raise ValidationError(errors)
-    for name, value in fields.items():
+    for name, value in {**fields, **texts}.items():
         if name == "territories":
             continue
-        if name in ("title", "summary"):
-            value = str(value or "").strip()[: 300 if name == "title" else None]
-        elif name in TERM_FIELDS:
+        if name in TERM_FIELDS:
             value = list(dict.fromkeys(value or ()))
-        elif name == "fields":
-            value = dict(value)
         setattr(candidate, name, value)
     return None if territories is None else list(territories)
 
@@ -691,6 +747,12 @@ def accept_candidate(*, actor: User, candidate: CandidatePractice, **edits: Any)
     stored = _locked_open(candidate)
     before = _snapshot(stored)
     territories = _apply(stored, edits)
+    # What was not edited is checked too: a title drawn from the document may be too long.
+    errors = _text_errors(
+        {"title": stored.title, "summary": stored.summary, "fields": stored.fields}
+    )
+    if errors:
+        raise ValidationError(errors)
     if territories is None:
         territories = list(stored.territories.all())
     document = stored.document

@@ -1,14 +1,15 @@
-"""The review queue as both the page and the API read it: the candidates a person sees,
-filtered by document and form of intervention, pending first, with their counts by status."""
+"""The review queue as both the pages and the API read it: the candidates a person sees,
+filtered by document and form of intervention, pending first, with their counts by status; each
+document's count of candidates waiting and accepted; the lines of a candidate's passage."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from maillage.ingestion import access
-from maillage.ingestion.models import CandidatePractice, CandidateStatus
+from maillage.ingestion.models import OPEN_STATUSES, CandidatePractice, CandidateStatus, Document
 from maillage.organisations.models import User
 
 REVIEW_REFUSAL = _(
@@ -55,3 +56,19 @@ def ordered(candidates: QuerySet[CandidatePractice]) -> QuerySet[CandidatePracti
         )
         .order_by(STATUS_ORDER, "document__title", "document_id", "segment__start_line")
     )
+
+
+def with_candidate_counts(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """`documents` with `candidates_pending` (still to decide) and `candidates_accepted`."""
+    return documents.annotate(
+        candidates_pending=Count("candidates", filter=Q(candidates__status__in=OPEN_STATUSES)),
+        candidates_accepted=Count(
+            "candidates", filter=Q(candidates__status=CandidateStatus.ACCEPTED)
+        ),
+    )
+
+
+def passage(candidate: CandidatePractice) -> list[str]:
+    """The lines of the document the candidate was drawn from, first to last of its passage."""
+    segment = candidate.segment
+    return candidate.document.text.split("\n")[segment.start_line - 1 : segment.end_line]

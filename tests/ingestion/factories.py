@@ -14,7 +14,6 @@ from maillage.ingestion.models import (
     CandidatePractice,
     Citation,
     Document,
-    DocumentStatus,
     DocumentType,
     Reference,
     Segment,
@@ -48,8 +47,6 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     size = 12_345
     text = "\n".join(FICHE_LINES)
     lines = len(FICHE_LINES)
-    status = DocumentStatus.DONE
-    progress = 100
 
 
 class SegmentFactory(factory.django.DjangoModelFactory):

@@ -55,6 +55,8 @@ def test_documents_are_listed_for_who_reads_them_in_bounded_queries(
     assert listed[document.pk]["candidates_pending"] == 1
     assert listed[document.pk]["candidates_accepted"] == 1
     assert listed[document.pk]["url"] == f"/documents/{document.pk}/"
+    # A document is stored once read: no state, progress nor error of its own (the batch has them).
+    assert not {"status", "progress", "error"} & set(listed[document.pk])
 
 
 def test_a_document_with_its_passages_candidates_and_citations(client, documentalist, organisation):
@@ -142,6 +144,19 @@ def test_importing_for_an_organisation_one_is_not_a_member_of_is_refused(client,
         headers=bearer(documentalist),
     )
     assert response.status_code == 403
+    assert not ImportBatch.objects.exists()
+
+
+def test_an_unknown_organisation_at_upload_is_a_422_in_french(client, documentalist):
+    response = client.post(
+        f"{URL}/documents",
+        {"files": [SimpleUploadedFile("a.txt", b"x")], "organisation": 999999},
+        headers=bearer(documentalist),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "organisation": ["Aucune organisation ne porte ce numéro."]
+    }
     assert not ImportBatch.objects.exists()
 
 

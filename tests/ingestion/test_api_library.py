@@ -1,4 +1,5 @@
-"""The library in JSON: public search, a record with its citations, merging variants."""
+"""The library in JSON: search, a record with its citations, merging variants; read by token or
+session, never anonymously."""
 
 from __future__ import annotations
 
@@ -46,7 +47,39 @@ def test_search_lists_what_a_readable_document_cites_paginated_and_in_bounded_qu
     assert client.get(URL, {"year": 2001}).json()["total"] == 12
     assert client.get(URL, {"document_type": "nonsense"}).status_code == 422
     client.logout()
-    assert client.get(URL).json()["total"] == 0
+    assert client.get(URL).status_code == 401
+
+
+def test_a_token_client_reads_what_its_user_reads(client):
+    reader, document = _reader()
+    reference = ReferenceFactory(title="Le développement social local")
+    CitationFactory(reference=reference, document=document, raw_text="Cité ici")
+    CitationFactory(document=DocumentFactory(organisation=OrganisationFactory()))
+    _token, key = create_api_token(actor=reader, name="x")
+    headers = {"Authorization": f"Bearer {key}"}
+
+    body = client.get(URL, headers=headers).json()
+    detail = client.get(f"{URL}/{reference.pk}", headers=headers).json()
+
+    assert [item["id"] for item in body["items"]] == [reference.pk]
+    assert [c["raw_text"] for c in detail["cited_in"]] == ["Cité ici"]
+    assert client.get(URL, headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_a_variant_leads_to_its_record_only_for_whoever_reads_it(client):
+    reader, document = _reader()
+    hidden = ReferenceFactory()
+    CitationFactory(reference=hidden, document=DocumentFactory(organisation=OrganisationFactory()))
+    variant = ReferenceFactory(merged_into=hidden)
+    client.force_login(reader)
+
+    missing = client.get(f"{URL}/{variant.pk}")
+    unknown = client.get(f"{URL}/{variant.pk + 1000}")
+
+    assert missing.status_code == unknown.status_code == 404
+    assert missing.json() == unknown.json() == {"detail": "Aucune notice ne porte ce numéro."}
+    CitationFactory(reference=hidden, document=document)
+    assert client.get(f"{URL}/{variant.pk}").json()["id"] == hidden.pk
 
 
 def test_a_record_shows_only_the_citations_of_documents_the_client_reads(client):
@@ -58,6 +91,8 @@ def test_a_record_shows_only_the_citations_of_documents_the_client_reads(client)
         document=DocumentFactory(organisation=OrganisationFactory()),
         raw_text="Entretien avec Mme Dupont",
     )
+    assert client.get(f"{URL}/{reference.pk}").status_code == 401
+    client.force_login(member(Role.PROFESSIONAL))
     assert client.get(f"{URL}/{reference.pk}").status_code == 404
     client.force_login(reader)
 

@@ -1,6 +1,7 @@
 """`maillage import_documents`: folders walked, the issue's JSON with --dry-run and nothing
-stored, a French summary otherwise, an error per unreadable file, exit code 1 only when every
-file failed."""
+stored, a French summary otherwise (of what would be stored, with --dry-run), an error per
+unreadable file naming it, a missing path refused before anything is imported, exit code 1 only
+when every file failed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from maillage.ingestion.management.commands import import_documents
 from maillage.ingestion.models import CandidatePractice, Citation, Document, Reference, Segment
 from maillage.organisations.models import AuditEntry
 from tests.ingestion.builders import docx_bytes
@@ -127,10 +129,62 @@ def test_the_real_stages_run_on_a_docx(tmp_path: Path) -> None:
 
 def test_exit_code_1_only_when_every_file_failed(tmp_path: Path) -> None:
     (tmp_path / "vide.txt").write_bytes(b"")
-    missing = tmp_path / "absent.txt"
+    (tmp_path / "blanc.txt").write_text("  \n")
+
+    with pytest.raises(CommandError, match="Aucun fichier n'a pu être lu"):
+        call_command("import_documents", str(tmp_path), stderr=StringIO())
+    assert Document.objects.count() == 0
+
+
+def test_a_path_that_does_not_exist_is_named_and_nothing_is_imported(folder: Path) -> None:
+    missing = folder / "absent.txt"
+    before = _rows()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_documents", str(folder), str(missing), stdout=StringIO())
+
+    assert str(raised.value) == f"Introuvable : « {missing} ». Rien n'a été importé."
+    assert _rows() == before
+
+
+def test_a_file_the_system_will_not_give_is_reported_in_french_with_its_path(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = folder / "b" / "actions.txt"
+
+    def refused(path: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(import_documents, "read_file", refused)
+    out = StringIO()
 
     with pytest.raises(CommandError):
-        call_command(
-            "import_documents", str(tmp_path / "vide.txt"), str(missing), stderr=StringIO()
-        )
-    assert Document.objects.count() == 0
+        call_command("import_documents", str(locked), "--format", "json", stdout=out)
+
+    assert json.loads(out.getvalue())["errors"] == [
+        {
+            "path": str(locked),
+            "error": "Le fichier ne peut pas être lu : droits d'accès insuffisants.",
+        }
+    ]
+
+
+def test_a_dry_run_in_text_says_what_would_be_imported(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stub_analysis(
+        monkeypatch,
+        drafts=[draft("Jardin de Saint-Caprais", 2, 2)],
+        references=[reference("Le DSL", 3, authors="CSTS", year=2010)],
+    )
+    before = _rows()
+    out, err = StringIO(), StringIO()
+
+    call_command("import_documents", str(folder), "--dry-run", stdout=out, stderr=err)
+
+    assert out.getvalue().splitlines() == [
+        f"{folder / 'b' / 'actions.txt'} : serait importé (essai, rien n'est enregistré) ; "
+        "propositions de fiches : 1, références citées : 1."
+    ]
+    assert "a-vide.txt : Le fichier est vide." in err.getvalue()
+    assert _rows() == before

@@ -5,10 +5,13 @@ file that cannot be read; who may import."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
+from maillage.ingestion import dedup
 from maillage.ingestion.models import (
     CandidatePractice,
     CandidateStatus,
@@ -274,6 +277,27 @@ def test_a_candidate_already_drawn_from_another_document_is_flagged(
     repeated = second.candidates.get()
     assert repeated.status == CandidateStatus.DUPLICATE
     assert repeated.similar_candidate == first.candidates.get()
+
+
+def test_duplicates_are_looked_for_before_the_write_transaction_opens(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stub_analysis(monkeypatch, drafts=[draft("Jardin de Saint-Caprais", 2, 3)])
+    depths: list[int] = []
+    for name in ("similar_practice", "similar_candidate"):
+        found = getattr(dedup, name)
+
+        def spied(*args: Any, found: Any = found, **kwargs: Any) -> Any:
+            depths.append(len(connection.atomic_blocks))
+            return found(*args, **kwargs)
+
+        monkeypatch.setattr(dedup, name, spied)
+    outside = len(connection.atomic_blocks)
+
+    import_document(actor=None, data=REPORT, file_name="a.txt", context=NO_CONTEXT)
+
+    # The test's own transaction is `outside`; the import's would be one more.
+    assert depths == [outside, outside]
 
 
 def test_pages_of_a_paged_document_are_kept_for_each_line() -> None:

@@ -157,12 +157,14 @@ def test_a_citation_of_a_private_document_is_shown_only_to_its_readers(monkeypat
     record = Reference.objects.get()
     public = CitationFactory(document__organisation=None).reference
 
-    for path in (record.get_absolute_url(), f"/api/v1/ingestion/references/{record.pk}"):
-        assert client.get(path).status_code == 404
+    assert client.get(record.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/v1/ingestion/references/{record.pk}").status_code == 401
     assert PRIVATE_NOTE not in client.get("/documents/bibliotheque/").content.decode()
+    assert client.get(public.get_absolute_url()).status_code == 404  # nobody reads it
+    client.force_login(_documentalist()[0])
+    assert client.get(f"/api/v1/ingestion/references/{record.pk}").status_code == 404
     listed = client.get("/api/v1/ingestion/references").json()
     assert [item["id"] for item in listed["items"]] == []
-    assert client.get(public.get_absolute_url()).status_code == 404  # nobody reads it
 
     client.force_login(a)
     assert "Mme Dupont" in client.get(record.get_absolute_url()).content.decode()

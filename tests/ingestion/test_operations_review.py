@@ -136,6 +136,49 @@ def test_editing_checks_the_referential_codes_and_the_years(documentalist, candi
     assert AuditEntry.objects.get(action="update_candidate").after["title"] == "Jardin partagé"
 
 
+def test_editing_refuses_what_the_sheet_would_refuse_and_saves_nothing(
+    documentalist, candidate
+) -> None:
+    title = candidate.title
+
+    with pytest.raises(ValidationError) as raised:
+        update_candidate(
+            actor=documentalist,
+            candidate=candidate,
+            title="J" * 201,
+            summary="Un <b>jardin</b>",
+            fields={"objectives": "<script>alert(1)</script>"},
+        )
+
+    assert set(raised.value.message_dict) == {"title", "summary", "objectives"}
+    assert "200 caractères" in raised.value.message_dict["title"][0]
+    candidate.refresh_from_db()
+    assert candidate.title == title and not AuditEntry.objects.filter(action="update_candidate")
+    updated = update_candidate(
+        actor=documentalist,
+        candidate=candidate,
+        title="J" * 200,
+        fields={"objectives": "Se\x00 retrouver\r\n", "results": "  "},
+    )
+    assert updated.title == "J" * 200 and updated.fields == {"objectives": "Se retrouver"}
+
+
+def test_a_drawn_title_too_long_for_a_sheet_is_refused_in_the_same_words_at_acceptance(
+    documentalist, candidate
+) -> None:
+    candidate.title = "J" * 250
+    candidate.save()
+
+    with pytest.raises(ValidationError) as raised:
+        accept_candidate(actor=documentalist, candidate=candidate)
+
+    assert raised.value.message_dict["title"] == [
+        "Le titre d'une fiche ne dépasse pas 200 caractères (il en a 250)."
+    ]
+    candidate.refresh_from_db()
+    assert candidate.status == CandidateStatus.PENDING and candidate.practice is None
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

@@ -73,6 +73,20 @@ def test_a_merged_variant_leaves_the_list_and_leads_to_the_record_kept(client):
     assert response["Location"] == f"/documents/bibliotheque/{kept.pk}/"
 
 
+def test_a_variant_of_a_record_one_may_not_see_answers_the_french_404_and_no_number(client):
+    hidden = ReferenceFactory()
+    CitationFactory(reference=hidden, document=DocumentFactory(organisation=OrganisationFactory()))
+    variant = ReferenceFactory(merged_into=hidden)
+    client.force_login(_reader_document()[0])
+
+    response = client.get(f"/documents/bibliotheque/{variant.pk}/")
+    unknown = client.get(f"/documents/bibliotheque/{variant.pk + 1000}/")
+
+    assert response.status_code == unknown.status_code == 404
+    assert "Aucune notice ne porte ce numéro." in response.content.decode()
+    assert "Aucune notice ne porte ce numéro." in unknown.content.decode()
+
+
 def test_a_record_and_its_citations_are_shown_only_to_those_who_read_a_citing_document(
     client,
 ):

@@ -10,18 +10,16 @@ documentalists, coordinators and national administrators import."""
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, PatchDict, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from maillage.api_errors import ErrorOut
-from maillage.ingestion import access, operations
-from maillage.ingestion.models import CandidateStatus, Document, DocumentType, ImportBatch
-from maillage.organisations.access import is_national_admin
+from maillage.ingestion import access, operations, review_queue
+from maillage.ingestion.models import Document, DocumentType, ImportBatch
 from maillage.organisations.models import Organisation, User
 from maillage.organisations.tokens import TokenAuth
 
@@ -30,7 +28,6 @@ AUTH = [TokenAuth(), django_auth]
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 EDIT_ERRORS = {**WRITE_ERRORS, 404: ErrorOut}
-WAITING = (CandidateStatus.PENDING, CandidateStatus.DUPLICATE)
 
 
 class IngestionDocumentOut(Schema):
@@ -46,8 +43,6 @@ class IngestionDocumentOut(Schema):
     size: int
     pages: int | None
     lines: int
-    status: str
-    error: str
     organisation: int | None
     imported_at: datetime
     candidates_pending: int
@@ -117,15 +112,8 @@ class IngestionBatchOut(Schema):
 
 
 def _documents(user: User) -> Any:
-    return (
-        access.visible_documents(user)
-        .defer("text", "line_pages")
-        .annotate(
-            candidates_pending=Count("candidates", filter=Q(candidates__status__in=WAITING)),
-            candidates_accepted=Count(
-                "candidates", filter=Q(candidates__status=CandidateStatus.ACCEPTED)
-            ),
-        )
+    return review_queue.with_candidate_counts(
+        access.visible_documents(user).defer("text", "line_pages")
     )
 
 
@@ -146,8 +134,6 @@ def _document_out(document: Document) -> dict[str, Any]:
                 "size",
                 "pages",
                 "lines",
-                "status",
-                "error",
                 "imported_at",
                 "candidates_pending",
                 "candidates_accepted",
@@ -200,7 +186,11 @@ def upload_documents(
     organisation: Form[int | None] = None,
     document_type: Form[str] = "",
 ) -> Status[dict[str, Any]]:
-    chosen = None if organisation is None else get_object_or_404(Organisation, pk=organisation)
+    chosen = None
+    if organisation is not None:
+        chosen = Organisation.objects.filter(pk=organisation).first()
+        if chosen is None:
+            raise ValidationError({"organisation": [_("Aucune organisation ne porte ce numéro.")]})
     batch = operations.enqueue_import(
         actor=request.auth,  # type: ignore[attr-defined]
         organisation=chosen,
@@ -217,14 +207,7 @@ def upload_documents(
     summary="L'avancement d'un import",
 )
 def get_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
-    actor: User = request.auth  # type: ignore[attr-defined]
-    batches = ImportBatch.objects.all()
-    if not is_national_admin(actor):
-        batches = batches.filter(created_by_id=actor.pk)
-    batch = batches.filter(pk=batch_id).first()
-    if batch is None:
-        raise Http404(_("Aucun envoi ne porte ce numéro."))
-    return _batch_out(batch)
+    return _batch_out(access.readable_batch(request.auth, batch_id))  # type: ignore[attr-defined]
 
 
 @router.get(

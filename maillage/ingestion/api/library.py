@@ -1,20 +1,20 @@
 # No `from __future__ import annotations`: ninja reads these signatures at runtime.
 """The library in JSON: the bibliographic records drawn from imported documents, each shown to
-whoever reads a document citing it (`access.visible_references`); documentalists merge two records that are variants of one source."""
+whoever reads a document citing it (`access.visible_references`), to a client signed in by token
+or session like the other reads of the ingestion API (an anonymous client reads none: 401);
+documentalists merge two records that are variants of one source."""
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from maillage.api_errors import ErrorOut
-from maillage.ingestion import access, operations
+from maillage.ingestion import library, operations
 from maillage.ingestion.models import DocumentType, Reference
+from maillage.organisations.models import User
 from maillage.organisations.tokens import TokenAuth
-from maillage.territories.folding import fold
 
 router = Router(tags=["ingestion"])
 AUTH = [TokenAuth(), django_auth]
@@ -78,15 +78,6 @@ class LibraryFilters(Schema):
     per_page: int = Field(50, ge=1, le=200)
 
 
-def _reader(request: HttpRequest) -> Any:
-    """Who reads: the token's or the session's user (the reads need neither)."""
-    return getattr(request, "auth", None) or request.user
-
-
-def _records(request: HttpRequest) -> QuerySet[Reference]:
-    return access.visible_references(_reader(request)).filter(merged_into__isnull=True)
-
-
 def _reference_out(reference: Reference) -> dict[str, Any]:
     return {
         **{name: getattr(reference, name) for name in REFERENCE_FIELDS},
@@ -97,41 +88,30 @@ def _reference_out(reference: Reference) -> dict[str, Any]:
 
 @router.get(
     "/references",
-    response={200: LibraryReferenceListOut, 422: ErrorOut},
+    response={200: LibraryReferenceListOut, 401: ErrorOut, 422: ErrorOut},
+    auth=AUTH,
     summary="Chercher dans la bibliothèque",
+    description="Les notices citées par au moins un document que vous lisez.",
 )
 def list_references(request: HttpRequest, filters: Query[LibraryFilters]) -> dict[str, Any]:
-    references = _records(request)
-    text = filters.q.strip()
-    if text:
-        # The key is the folded authors and title: accents and case do not matter.
-        references = references.filter(
-            Q(key__contains=fold(text)) | Q(title__icontains=text) | Q(authors__icontains=text)
-        )
-    if filters.document_type:
-        references = references.filter(document_type=filters.document_type)
-    if filters.year is not None:
-        references = references.filter(year=filters.year)
+    references = library.search(
+        request.auth,  # type: ignore[attr-defined]
+        text=filters.q,
+        document_type=filters.document_type or "",
+        year=filters.year,
+    )
     start = (filters.page - 1) * filters.per_page
     return {
         "total": references.count(),
         "page": filters.page,
         "per_page": filters.per_page,
         "items": [
-            _reference_out(reference)
-            for reference in references.order_by("title", "pk")[start : start + filters.per_page]
+            _reference_out(reference) for reference in references[start : start + filters.per_page]
         ],
     }
 
 
 def _detail(request: HttpRequest, reference: Reference) -> dict[str, Any]:
-    # A citation's words may quote an internal paper: only those of readable documents.
-    citations = (
-        access.visible_citations(_reader(request))
-        .filter(reference=reference)
-        .select_related("document")
-        .only("raw_text", "start_line", "end_line", "document__title")
-    )
     return {
         **_reference_out(reference),
         "cited_in": [
@@ -142,22 +122,20 @@ def _detail(request: HttpRequest, reference: Reference) -> dict[str, Any]:
                 "start_line": citation.start_line,
                 "end_line": citation.end_line,
             }
-            for citation in citations
+            for citation in library.citations(request.auth, reference)  # type: ignore[attr-defined]
         ],
     }
 
 
 @router.get(
     "/references/{int:reference_id}",
-    response={200: LibraryReferenceDetailOut, 404: ErrorOut},
+    response={200: LibraryReferenceDetailOut, 401: ErrorOut, 404: ErrorOut},
+    auth=AUTH,
     summary="Une notice et ses citations",
     description="Une notice fusionnée dans une autre répond celle qui reste.",
 )
 def get_reference(request: HttpRequest, reference_id: int) -> dict[str, Any]:
-    reference = get_object_or_404(Reference, pk=reference_id)
-    return _detail(
-        request, get_object_or_404(_records(request), pk=reference.merged_into_id or reference.pk)
-    )
+    return _detail(request, library.readable_reference(request.auth, reference_id))  # type: ignore[attr-defined]
 
 
 @router.post(
@@ -175,9 +153,10 @@ def get_reference(request: HttpRequest, reference_id: int) -> dict[str, Any]:
 def merge_reference(
     request: HttpRequest, reference_id: int, payload: LibraryMergeIn
 ) -> dict[str, Any]:
+    actor: User = request.auth  # type: ignore[attr-defined]
     kept = operations.merge_references(
-        actor=request.auth,  # type: ignore[attr-defined]
-        keep=get_object_or_404(Reference, pk=reference_id),
-        other=get_object_or_404(Reference, pk=payload.other),
+        actor=actor,
+        keep=library.reference_or_404(reference_id),
+        other=library.reference_or_404(payload.other),
     )
-    return _detail(request, get_object_or_404(_records(request), pk=kept.pk))
+    return _detail(request, library.readable_reference(actor, kept.pk))

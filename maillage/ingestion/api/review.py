@@ -149,7 +149,6 @@ def _summary(candidate: CandidatePractice) -> dict[str, Any]:
 
 
 def _candidate_out(candidate: CandidatePractice) -> dict[str, Any]:
-    segment = candidate.segment
     return {
         **_summary(candidate),
         **{
@@ -175,7 +174,7 @@ def _candidate_out(candidate: CandidatePractice) -> dict[str, Any]:
         "practice": candidate.practice_id,
         "merged_into": candidate.merged_into_id,
         "territories": [territory.pk for territory in candidate.territories.all()],
-        "passage": candidate.document.text.split("\n")[segment.start_line - 1 : segment.end_line],
+        "passage": review_queue.passage(candidate),
     }
 
 

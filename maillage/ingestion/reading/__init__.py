@@ -45,10 +45,7 @@ logger = logging.getLogger(__name__)
 def read_document(data: bytes, file_name: str) -> ReadDocument:
     """The file's lines and metadata; raises `UnreadableDocument` with the reason in French."""
     if len(data) > limits.MAX_FILE_BYTES:
-        raise UnreadableDocument(
-            _("Le fichier dépasse %(megabytes)s Mo : il est trop volumineux pour être importé.")
-            % {"megabytes": limits.MAX_FILE_MEGABYTES}
-        )
+        raise UnreadableDocument(limits.too_large_message())
     if not data or data.isspace():
         raise UnreadableDocument(_("Le fichier est vide."))
     extension = PurePath(file_name).suffix.lower()

@@ -3,8 +3,18 @@ anyone, so every limit is checked before the work it protects."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_FILE_MEGABYTES = MAX_FILE_BYTES // (1024 * 1024)
+
+
+def too_large_message() -> str:
+    """Why a file over `MAX_FILE_BYTES` is refused, whether the upload or the reader sees it."""
+    return _("Le fichier dépasse %(megabytes)s Mo : il est trop volumineux pour être importé.") % {
+        "megabytes": MAX_FILE_MEGABYTES
+    }
+
 
 # A DOCX or ODT is a ZIP archive: a real document has a few dozen parts and rarely expands to more
 # than a few megabytes; a ZIP bomb expands a few kilobytes into gigabytes.

@@ -11,17 +11,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from maillage.ingestion import access, operations
+from maillage.ingestion import access, operations, review_queue
 from maillage.ingestion.forms import DocumentForm, UploadForm
-from maillage.ingestion.models import CandidateStatus, Document, ImportBatch
-from maillage.organisations.access import is_national_admin, organisation_ids, require
+from maillage.organisations.access import organisation_ids, require
 from maillage.organisations.models import Organisation
 from maillage.web.operation_errors import show_operation_errors
 
@@ -33,18 +32,10 @@ EDIT_REFUSAL = gettext_lazy(
     "Seuls les documentalistes, les coordinateurs et les administrateurs nationaux modifient "
     "les informations d'un document."
 )
-WAITING = (CandidateStatus.PENDING, CandidateStatus.DUPLICATE)
 
 
 def _organisations(request: HttpRequest) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=organisation_ids(request.user)).order_by("name")
-
-
-def _with_counts(documents: QuerySet[Document]) -> QuerySet[Document]:
-    return documents.select_related("organisation").annotate(
-        pending=Count("candidates", filter=Q(candidates__status__in=WAITING)),
-        accepted=Count("candidates", filter=Q(candidates__status=CandidateStatus.ACCEPTED)),
-    )
 
 
 @login_required
@@ -72,24 +63,17 @@ def document_list(request: HttpRequest) -> HttpResponse:
                 show_operation_errors(form, error)
             else:
                 return redirect("ingestion:batch", pk=batch.pk)
-    documents = _with_counts(access.visible_documents(request.user).defer("text", "line_pages"))
+    documents = review_queue.with_candidate_counts(
+        access.visible_documents(request.user)
+        .select_related("organisation")
+        .defer("text", "line_pages")
+    )
     return render(request, "ingestion/document_list.html", {"documents": documents, "form": form})
-
-
-def _batch(request: HttpRequest, pk: int) -> ImportBatch:
-    """The batch if this person sent it (or administers the whole platform); else one 404."""
-    batches = ImportBatch.objects.all()
-    if not is_national_admin(request.user):
-        batches = batches.filter(created_by_id=request.user.pk)
-    batch = batches.filter(pk=pk).first()
-    if batch is None:
-        raise Http404(_("Aucun envoi ne porte ce numéro."))
-    return batch
 
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(request, pk)
+    batch = access.readable_batch(request.user, pk)
     ids = [result["document"] for result in batch.results if result.get("document")]
     # Only what the viewer reads: a national admin following someone's batch, or a sender who
     # left the organisation, sees no title nor link of a document hidden from them.

@@ -22,8 +22,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from maillage.ingestion import access, operations, review_queue
-from maillage.ingestion.forms import TERM_FIELDS, CandidateForm, MergeCandidateForm, RejectForm
-from maillage.ingestion.models import CandidatePractice, CandidateStatus
+from maillage.ingestion.forms import CandidateForm, MergeCandidateForm, RejectForm
+from maillage.ingestion.models import (
+    OPEN_STATUSES,
+    TERM_FIELDS,
+    CandidatePractice,
+    CandidateStatus,
+)
 from maillage.organisations.access import require
 from maillage.practices.models import Practice
 from maillage.practices.snapshot import SECTION_FIELDS
@@ -36,7 +41,6 @@ TERM_LABELS = {
     "publics": gettext_lazy("Publics"),
     "themes": gettext_lazy("Thèmes"),
 }
-OPEN = (CandidateStatus.PENDING, CandidateStatus.DUPLICATE)
 
 
 @login_required
@@ -128,11 +132,11 @@ def _marked_range(request: HttpRequest) -> tuple[int, int]:
 
 
 def _source_lines(candidate: CandidatePractice, marked: tuple[int, int]) -> list[SourceLine]:
-    segment = candidate.segment
-    lines = candidate.document.text.split("\n")[segment.start_line - 1 : segment.end_line]
     return [
         SourceLine(number, text, marked[0] <= number <= marked[1])
-        for number, text in enumerate(lines, start=segment.start_line)
+        for number, text in enumerate(
+            review_queue.passage(candidate), start=candidate.segment.start_line
+        )
     ]
 
 
@@ -208,9 +212,9 @@ def _extracted(candidate: CandidatePractice) -> list[ExtractedField]:
 
 def _merge_choices(candidate: CandidatePractice) -> Any:
     """Candidates of the same document still open, and the one flagged as a probable duplicate."""
-    same = Q(document_id=candidate.document_id, status__in=OPEN)
+    same = Q(document_id=candidate.document_id, status__in=OPEN_STATUSES)
     if candidate.similar_candidate_id:
-        same |= Q(pk=candidate.similar_candidate_id, status__in=OPEN)
+        same |= Q(pk=candidate.similar_candidate_id, status__in=OPEN_STATUSES)
     return CandidatePractice.objects.filter(same).exclude(pk=candidate.pk).only("pk", "title")
 
 
@@ -272,7 +276,7 @@ def _act(
 @require_http_methods(["GET", "POST"])
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
-    is_open = candidate.status in OPEN
+    is_open = candidate.status in OPEN_STATUSES
     posted = request.POST if request.method == "POST" else None
     action = posted.get("action") if posted else None
     edit = CandidateForm(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import json
 import logging
 from pathlib import Path
@@ -35,6 +36,17 @@ def _files(paths: list[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def _unreadable(error: OSError) -> str:
+    """Why the system would not give the file's bytes, in French (the report names the file)."""
+    if isinstance(error, PermissionError):
+        return _("Le fichier ne peut pas être lu : droits d'accès insuffisants.")
+    if isinstance(error, FileNotFoundError):
+        return _("Le fichier n'existe plus.")
+    # The error's symbolic name (EIO, ELOOP…) is what an operator searches for.
+    code = errno.errorcode.get(error.errno or 0, str(error.errno))
+    return _("Le fichier n'a pas pu être lu (erreur du système %(code)s).") % {"code": code}
 
 
 def _as_json(path: Path, analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
@@ -124,6 +136,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, paths: list[Path], dry_run: bool, **options: Any) -> None:
+        missing = [path for path in paths if not path.exists()]
+        if missing:
+            raise CommandError(
+                _("Introuvable : %(paths)s. Rien n'a été importé.")
+                % {"paths": ", ".join(f"« {path} »" for path in missing)}
+            )
         organisation = None
         if options["organisation"] is not None:
             organisation = Organisation.objects.filter(pk=options["organisation"]).first()
@@ -141,14 +159,13 @@ class Command(BaseCommand):
             try:
                 data = read_file(path)
                 if dry_run:
-                    for key, items in _as_json(path, analyse(data, path.name, context)).items():
-                        report[key].extend(items)
+                    summary = self._analyse(path, data, context, report)
                 else:
                     summary = self._import(path, data, organisation, context, report)
-                    if options["format"] == "text":
-                        self.stdout.write(summary)
+                if options["format"] == "text":
+                    self.stdout.write(summary)
             except OSError as error:
-                report["errors"].append({"path": str(path), "error": str(error.strerror)})
+                report["errors"].append({"path": str(path), "error": _unreadable(error)})
             except UnreadableDocument as error:
                 report["errors"].append({"path": str(path), "error": error.message})
             except ValidationError as error:
@@ -173,6 +190,27 @@ class Command(BaseCommand):
                 self.stderr.write(f"{item['path']} : {item['error']}")
         if not files or len(report["errors"]) == len(files):
             raise CommandError(_("Aucun fichier n'a pu être lu."))
+
+    def _analyse(
+        self,
+        path: Path,
+        data: bytes,
+        context: ExtractionContext,
+        report: dict[str, list[dict[str, Any]]],
+    ) -> str:
+        """Analyse one file without storing it, add it to the report and return what an import
+        would store."""
+        found = _as_json(path, analyse(data, path.name, context))
+        for key, items in found.items():
+            report[key].extend(items)
+        return _(
+            "%(path)s : serait importé (essai, rien n'est enregistré) ; propositions de "
+            "fiches : %(candidates)s, références citées : %(citations)s."
+        ) % {
+            "path": path,
+            "candidates": len(found["practices"]),
+            "citations": len(found["references"]),
+        }
 
     def _import(
         self,
