@@ -40,7 +40,6 @@ from maillage.diagnostics.models import (
     DiagnosisStatus,
     Indicator,
     IndicatorValue,
-    Priority,
 )
 from maillage.diagnostics.operations import contributions as contribution_operations
 from maillage.diagnostics.operations import diagnoses as diagnosis_operations
@@ -51,7 +50,6 @@ from maillage.diagnostics.operations.indicators import (
     create_indicator,
     import_indicator_values,
 )
-from maillage.organisations import audit
 from maillage.organisations.models import Organisation, User
 from maillage.territories.models import Territory
 
@@ -247,20 +245,6 @@ def _contribute(
     return sent
 
 
-def _link_action(author: User, priority: Priority, action: CollectiveAction) -> None:
-    """An action that already runs answers the priority: recorded as `start_action_from_priority`
-    records a new one (the actions app has no write function for the link alone)."""
-    CollectiveAction.objects.filter(pk=action.pk).update(priority=priority)
-    audit.record(
-        author,
-        "link_action_to_priority",
-        action,
-        before={"priority": None},
-        after={"priority": priority.pk},
-    )
-    audit.record(author, "link_action_to_priority", priority, after={"action": action.pk})
-
-
 def _prioritise(
     diagnosis: Diagnosis,
     spec: Mapping[str, Any],
@@ -285,7 +269,12 @@ def _prioritise(
                 actor=author, priority=priority, status=item["decision"], rank=item.get("rank")
             )
         if item.get("action"):
-            _link_action(author, priority, found["actions"][item["action"]])
+            # The professional who proposed the priority runs the action that answers it.
+            priority_operations.link_action_to_priority(
+                actor=found["accounts"][item["proposed_by"]],
+                priority=priority,
+                action=found["actions"][item["action"]],
+            )
 
 
 @transaction.atomic

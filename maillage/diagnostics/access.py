@@ -25,8 +25,12 @@ from django.utils.translation import gettext as _
 
 from maillage.actions.access import coordinated_area, located_in
 from maillage.diagnostics.models import Diagnosis, DiagnosisStatus, Indicator, SteeringMember
-from maillage.organisations.access import is_national_admin, organisation_ids
-from maillage.organisations.models import Role, User
+from maillage.organisations.access import (
+    is_national_admin,
+    organisation_ids,
+    organisations_acting_for,
+)
+from maillage.organisations.models import Organisation, Role, User
 
 EDITOR_ROLES = {Role.PROFESSIONAL, Role.COORDINATOR}
 
@@ -85,6 +89,14 @@ def is_steering_person(user: User | AnonymousUser, diagnosis: Diagnosis) -> bool
 
 def can_create_diagnosis(user: User | AnonymousUser) -> bool:
     return is_national_admin(user) or bool(organisation_ids(user, EDITOR_ROLES))
+
+
+def carrier_organisations(
+    user: User | AnonymousUser, roles: set[str] = EDITOR_ROLES
+) -> models.QuerySet[Organisation]:
+    """The organisations `user` may carry a diagnosis for (`roles`: the actions app's
+    `EDITOR_ROLES` for an action started from a priority)."""
+    return organisations_acting_for(user, roles)
 
 
 def can_edit_diagnosis(user: User | AnonymousUser, diagnosis: Diagnosis) -> bool:

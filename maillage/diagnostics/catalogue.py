@@ -3,7 +3,8 @@ population per commune taken from the territories' reference data.
 
 `load_catalogue` creates the national indicators that are missing and brings the others back to
 the shipped description; it never touches organisations' indicators nor values other than the
-population's. Sum indicators are loaded before ratios, which name them by code.
+population's. Sum indicators are loaded before ratios, which name them by code; the national
+totals of the ratios created or changed are computed again, as every write of indicators does.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ from typing import Any
 from django.db import transaction
 
 from maillage.diagnostics.models import Aggregation, Indicator
-from maillage.diagnostics.operations.indicators import POPULATION, sync_population
-from maillage.territories.models import Level, ReferenceLoad, Territory
+from maillage.diagnostics.operations.indicators import (
+    POPULATION,
+    refresh_ratio_totals,
+    sync_population,
+)
+from maillage.territories.loading import last_load
+from maillage.territories.models import Level, Territory
 from maillage.territories.package import SOURCE
 
 CATALOGUE_FILE = Path(__file__).resolve().parent / "data" / "catalogue.json"
@@ -33,7 +39,7 @@ class CatalogueReport:
 
 def _population_source(entry: dict[str, Any]) -> dict[str, Any]:
     """The population comes with the territories: the source names the package version."""
-    load = ReferenceLoad.objects.filter(source=SOURCE).order_by("-loaded_at", "-pk").first()
+    load = last_load(SOURCE)
     if load is not None and load.version:
         entry["source"] = f"{entry['source']} ({SOURCE} {load.version})"
     return entry
@@ -76,6 +82,14 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> CatalogueReport:
                 setattr(indicator, key, value)
             indicator.save()
             report.updated.append(entry["code"])
-        if Territory.objects.filter(level=Level.COMMUNE, population__isnull=False).exists():
+        if (
+            POPULATION in existing
+            and Territory.objects.filter(level=Level.COMMUNE, population__isnull=False).exists()
+        ):
             report.population_values = sync_population()
+        refresh_ratio_totals(
+            indicator
+            for code in (*report.created, *report.updated)
+            if (indicator := existing[code]).is_ratio
+        )
     return report

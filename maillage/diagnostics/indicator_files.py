@@ -7,7 +7,8 @@ Two layouts are recognised from the header:
 - « long »: a commune code column, an indicator code column and a value column.
 
 A CSV may use `;`, `,` or a tab, and be in UTF-8 (with or without BOM) or Windows-1252, as Excel
-writes it in France; the encoding read is kept so that the report says it. An XLSX file is read
+writes it in France (`maillage.territories.csv_decoding`); the encoding read is kept so that the
+report says it. Commune codes are normalised by `maillage.territories.commune_codes`. An XLSX file is read
 from its first sheet, values and not formulas.
 
 A file is read row by row, never whole: an XLSX declares its own size (`<dimension>`), and a
@@ -36,6 +37,9 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from maillage.territories.commune_codes import SPACES, normalise_commune_code
+from maillage.territories.csv_decoding import BinaryData, decode_csv
 
 WIDE = "large"
 LONG = "long"
@@ -84,8 +88,6 @@ IGNORED_COLUMNS = frozenset(
     }
 )
 NO_VALUE = frozenset({"", "s", "nd", "n.d.", "na", "nc", "-", "—"})
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-_COMMUNE_CODE = re.compile(r"^(\d{2}|2[AB])\d{3}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -124,24 +126,13 @@ def header_key(name: str) -> str:
     return "".join(char for char in decomposed if char.isalnum())
 
 
-def normalise_commune(raw: object) -> str:
-    """`1001` → `01001` (a spreadsheet dropped the zero), `2a004` → `2A004`; other text kept
-    as typed, for the import to refuse."""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    code = _SPACES.sub("", str(raw if raw is not None else "")).upper()
-    if code.isdigit() and len(code) == 4:
-        code = f"0{code}"
-    return code
-
-
 def parse_number(raw: object) -> tuple[float | None, bool]:
     """(value, empty): French numbers (`12,5`, `1 234`) accepted; `s`, `nd`, empty = no value."""
     if isinstance(raw, bool):
         return None, False
     if isinstance(raw, int | float):
         return float(raw), False
-    text = _SPACES.sub("", str(raw if raw is not None else ""))
+    text = SPACES.sub("", str(raw if raw is not None else ""))
     if text.lower() in NO_VALUE:
         return None, True
     if "," in text:
@@ -162,26 +153,17 @@ def _unreadable(message: str) -> ValidationError:
 
 def _decode(data: bytes) -> tuple[str, str]:
     """The text of a CSV and how it was read; a clear refusal for anything that is not text."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), _("UTF-8 avec BOM")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), _("UTF-16")
-    if b"\x00" in data[:65536]:
+    try:
+        decoded = decode_csv(data)
+    except BinaryData as error:
         raise _unreadable(
             _(
                 "Ce fichier n'est pas un tableau lisible (CSV ou XLSX) : il contient des données "
                 "binaires. Si c'est un texte « Unicode » (UTF-16), enregistrez-le de nouveau en "
                 "« CSV UTF-8 » ; sinon, enregistrez-le au format CSV ou XLSX."
             )
-        )
-    try:
-        return data.decode("utf-8"), _("UTF-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), _("Windows-1252 (Excel en français)")
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), _("Latin-1 (ISO-8859-1)")
+        ) from error
+    return decoded.text, decoded.encoding
 
 
 def _delimiter(header: str) -> str:
@@ -360,7 +342,7 @@ def read_indicator_table(data: bytes, file_name: str) -> IndicatorTable:
     append = table.entries.append
     for offset, row in filled:
         table.rows += 1
-        commune = normalise_commune(_cell(row, commune_index))
+        commune = normalise_commune_code(_cell(row, commune_index))
         if not commune:
             table.missing_communes.append(offset)
             continue
@@ -377,7 +359,3 @@ def read_indicator_table(data: bytes, file_name: str) -> IndicatorTable:
         if len(table.entries) > MAX_VALUES:
             raise _too_big(_("plus de %(count)s valeurs") % {"count": _count(MAX_VALUES)})
     return table
-
-
-def is_commune_code(code: str) -> bool:
-    return bool(_COMMUNE_CODE.match(code))

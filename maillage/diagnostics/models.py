@@ -268,7 +268,6 @@ class Diagnosis(OrganisationOwned):
         unique=True,
         help_text=_("Le lien de contribution sans compte ; changé s'il faut couper un lien."),
     )
-    contributions_open = models.BooleanField(_("contributions ouvertes"), default=False)
     synthesis = models.TextField(
         _("synthèse"), blank=True, help_text=_("La synthèse finale, en langage courant.")
     )
@@ -297,6 +296,12 @@ class Diagnosis(OrganisationOwned):
 
     def get_absolute_url(self) -> str:
         return reverse("diagnostics:detail", args=[self.pk])
+
+    @property
+    def contributions_open(self) -> bool:
+        """The status says it: contributions are open while, and only while, it is « open »
+        (whether the end date has passed is `operations.contributions.is_open`'s concern)."""
+        return self.status == DiagnosisStatus.OPEN
 
 
 class SteeringMember(models.Model):

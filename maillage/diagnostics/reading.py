@@ -23,9 +23,8 @@ from maillage.diagnostics.models import (
     Priority,
     PriorityStatus,
 )
-from maillage.diagnostics.profile_display import shown_row
+from maillage.diagnostics.profile_display import ShownRow, shown_row
 from maillage.diagnostics.profiles import Profile, territory_profile
-from maillage.diagnostics.views.profiles import ShownRow
 from maillage.organisations.models import User
 from maillage.territories.maps import CommuneMap, commune_map
 from maillage.territories.models import Territory

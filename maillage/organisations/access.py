@@ -37,6 +37,17 @@ def organisation_ids(user: User | AnonymousUser, roles: set[str] | None = None) 
     return set(memberships.values_list("organisation_id", flat=True))
 
 
+def organisations_acting_for(
+    user: User | AnonymousUser, roles: set[str]
+) -> models.QuerySet[Organisation]:
+    """The organisations `user` may act for with one of `roles`, by name: every one for a
+    national administrator (who carries an action or a diagnosis for any of them)."""
+    organisations = Organisation.objects.order_by("name")
+    if is_national_admin(user):
+        return organisations
+    return organisations.filter(pk__in=organisation_ids(user, roles))
+
+
 def has_role(
     user: User | AnonymousUser, role: str, organisation: Organisation | None = None
 ) -> bool:

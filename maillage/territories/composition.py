@@ -3,7 +3,8 @@
 A CSV file of one line per (territory, commune), such as INSEE's « composition communale » of
 the bassins de vie, zones d'emploi or aires d'attraction. Read leniently:
 
-- encoding: UTF-8, with or without BOM, or Windows-1252 (a CSV saved by Excel);
+- encoding: UTF-8, with or without BOM, UTF-16 with its BOM, or Windows-1252 (a CSV saved by
+  Excel), as `maillage.territories.csv_decoding` reads them;
 - separator: « ; », « , » or tab, whichever the first lines have most of;
 - columns, found by their header (case, accents, spaces and underscores do not matter):
     - commune code: CODGEO, code_commune, commune, code_insee, insee, depcom, com, cog;
@@ -14,7 +15,8 @@ the bassins de vie, zones d'emploi or aires d'attraction. Read leniently:
   the header may follow a few lines of notes. Without a recognised header, a file of exactly
   three columns is read as territory code, territory name, commune code, with or without a
   header line;
-- a commune code that lost its leading zero in a spreadsheet (1053 for 01053) is restored.
+- a commune code that lost its leading zero in a spreadsheet (1053 for 01053) is restored
+  (`maillage.territories.commune_codes`).
 
 A file that cannot be read this way is malformed (`MalformedFile`, in French, with the line).
 """
@@ -28,6 +30,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from maillage.territories.commune_codes import is_commune_code, normalise_commune_code
+from maillage.territories.csv_decoding import BinaryData, decode_csv
 from maillage.territories.folding import fold
 
 COMMUNE_HEADERS = (
@@ -43,7 +47,6 @@ COMMUNE_HEADERS = (
 CODE_HEADERS = ("code", "code_territoire", "territoire")
 NAME_HEADERS = ("libelle", "nom", "nom_territoire", "libelle_territoire", "intitule")
 _INSEE_ZONING = re.compile(r"[a-z]+\d{4}")  # BV2022, ZE2020…
-_COMMUNE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 _SEPARATORS = (";", ",", "\t")
 _HEADER_SEARCH_LINES = 10
 MAX_CODE_LENGTH = 20
@@ -100,19 +103,11 @@ def parse_composition(data: bytes) -> list[CompositionRow]:
 
 
 def _decode(data: bytes) -> str:
-    if b"\0" in data[:4096]:
+    try:
+        return decode_csv(data).text
+    except BinaryData as error:
         raise MalformedFile(
             _("Ce fichier n'est pas un fichier CSV : enregistrez-le au format CSV.")
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise MalformedFile(
-            _("L'encodage du fichier n'est pas reconnu : enregistrez-le en CSV UTF-8.")
         ) from error
 
 
@@ -151,7 +146,7 @@ def _find_columns(records: list[tuple[int, list[str]]]) -> tuple[_Columns, int]:
             return columns, index + 1
     first = records[0][1]
     if len(first) == 3:
-        has_header = not _COMMUNE_CODE.fullmatch(_commune_code(first[2]))
+        has_header = not is_commune_code(normalise_commune_code(first[2]))
         return _Columns(code=0, name=1, commune=2), int(has_header)
     raise MalformedFile(
         _(
@@ -167,12 +162,6 @@ def _find_columns(records: list[tuple[int, list[str]]]) -> tuple[_Columns, int]:
     )
 
 
-def _commune_code(cell: str) -> str:
-    code = cell.strip().upper()
-    # A spreadsheet reads 01053 as the number 1053.
-    return code.zfill(5) if code.isdigit() and len(code) == 4 else code
-
-
 def _row(number: int, record: list[str], columns: _Columns) -> CompositionRow:
     needed = max(columns.code, columns.name, columns.commune) + 1
     if len(record) < needed:
@@ -181,7 +170,7 @@ def _row(number: int, record: list[str], columns: _Columns) -> CompositionRow:
             % {"line": number, "found": len(record), "needed": needed}
         )
     code, name = record[columns.code], record[columns.name]
-    commune = _commune_code(record[columns.commune])
+    commune = normalise_commune_code(record[columns.commune])
     if not code or not commune:
         raise MalformedFile(
             _("Ligne %(line)d : le code du territoire ou le code commune est vide.")

@@ -39,9 +39,9 @@ MARGIN = 4
 # A région has up to about 5 200 communes; beyond that (there is no larger level) the map would
 # weigh megabytes, so it is not drawn and the include says so.
 MAX_COMMUNES = 6000
+OUTLINE_FIELDS = ("rings", "west", "south", "east", "north")
 # ColorBrewer « YlGnBu », light to dark: readable by people with any common colour blindness,
 # and each class distinct from its neighbours in greyscale too.
-OUTLINE_FIELDS = ("rings", "west", "south", "east", "north")
 CLASS_COLOURS = ("#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
 NEUTRAL_COLOUR = "#cacafb"  # a map without values: the DSFR's light « bleu France »
 NO_VALUE_COLOUR = "#f6f6f6"
@@ -51,8 +51,7 @@ STROKE_COLOUR = "#666666"
 @dataclass(frozen=True)
 class LegendClass:
     colour: str
-    low: float
-    high: float
+    high: float  # the class's highest value: a value goes to the first class it does not pass
     label: str  # « de 10,5 à 12,3 % »
     communes: int
 
@@ -73,7 +72,6 @@ class CommuneMap:
     missing: list[Territory]  # communes without an outline, so not drawn
     title: str = ""
     unit: str = ""
-    has_values: bool = False
     without_value: int = 0  # communes drawn with the « pas de valeur » hatching
     rows: list[MapRow] = field(default_factory=list)
     too_large: bool = False  # more than MAX_COMMUNES: nothing drawn
@@ -96,9 +94,7 @@ def commune_map(
         .order_by("name", "code")[: MAX_COMMUNES + 1]
     )
     if len(territories) > MAX_COMMUNES:
-        return CommuneMap(
-            SafeString(), [], [], title, unit, values is not None, too_large=True, map_id=map_id
-        )
+        return CommuneMap(SafeString(), [], [], title, unit, too_large=True, map_id=map_id)
     drawn = [territory for territory in territories if _outline(territory) is not None]
     missing = [territory for territory in territories if _outline(territory) is None]
     decimals = _decimals(values.values()) if values else 0
@@ -127,7 +123,6 @@ def commune_map(
         missing=missing,
         title=title,
         unit=unit,
-        has_values=values is not None,
         without_value=without_value if values is not None else 0,
         rows=rows,
         map_id=map_id,
@@ -187,7 +182,7 @@ def _legend(
             else _("de %(low)s à %(high)s")
             % {"low": _format(low, decimals, unit), "high": _format(high, decimals, unit)}
         )
-        legend.append(LegendClass(colour, low, high, label, members))
+        legend.append(LegendClass(colour, high, label, members))
         if position < len(shown):
             low = shown[position]
     return legend

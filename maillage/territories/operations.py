@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from maillage.organisations import audit
@@ -249,6 +249,8 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
 
 
 COMPOSED_CODE_PREFIX = "D-"
+# How many times a composition takes the next free code when another one took it meanwhile.
+COMPOSED_CODE_ATTEMPTS = 5
 
 
 def create_custom_territory(
@@ -280,22 +282,39 @@ def create_custom_territory(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        territory = Territory(level=Level.CUSTOM, kind=kind, name=name, code=_next_composed_code())
+        territory = Territory(level=Level.CUSTOM, kind=kind, name=name)
         territory.population, territory.departement_id, territory.region_id = _summary(
             commune_ids, _places(commune_ids)
         )
+        # The code is ours (`_save_composed`): only the name needs checking.
         territory.full_clean(
-            exclude=["region", "departement", "epci", "parent"],
+            exclude=["region", "departement", "epci", "parent", "code"],
             validate_unique=False,
             validate_constraints=False,
         )
-        territory.save()
+        _save_composed(territory)
         _set_members({territory.pk: commune_ids})
         audit.record(
             actor, "create_custom_territory", territory, after=_snapshot(territory, commune_ids)
         )
         reindex([territory])
     return territory
+
+
+def _save_composed(territory: Territory) -> None:
+    """Save `territory` under the next free `D-<n>` code. Two compositions at once may pick the
+    same number: the later insert then fails on the unique (level, code), in a savepoint so that
+    the transaction goes on, and takes the next number once the other one is committed."""
+    for attempt in range(1, COMPOSED_CODE_ATTEMPTS + 1):
+        territory.code = _next_composed_code()
+        try:
+            with transaction.atomic():
+                territory.save()
+        except IntegrityError:
+            if attempt == COMPOSED_CODE_ATTEMPTS:
+                raise
+        else:
+            return
 
 
 def _next_composed_code() -> str:

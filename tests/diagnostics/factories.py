@@ -115,4 +115,4 @@ class ContributionFactory(factory.django.DjangoModelFactory):
 
 def open_diagnosis(**fields: object) -> Diagnosis:
     """A diagnosis whose contributions are open (status « open », public link working)."""
-    return DiagnosisFactory(status=DiagnosisStatus.OPEN, contributions_open=True, **fields)
+    return DiagnosisFactory(status=DiagnosisStatus.OPEN, **fields)

@@ -74,16 +74,16 @@ def test_an_unknown_link_is_a_404() -> None:
 
 
 @pytest.mark.parametrize(
-    "fields",
+    "status",
     [
-        {"status": DiagnosisStatus.PREPARATION, "contributions_open": False},
-        {"status": DiagnosisStatus.ANALYSIS, "contributions_open": False},
-        {"status": DiagnosisStatus.ANALYSIS, "contributions_open": True},
-        {"status": DiagnosisStatus.OPEN, "contributions_open": False},
+        DiagnosisStatus.PREPARATION,
+        DiagnosisStatus.ANALYSIS,
+        DiagnosisStatus.PUBLISHED,
+        DiagnosisStatus.ARCHIVED,
     ],
 )
-def test_a_closed_diagnosis_refuses_in_french(fields) -> None:
-    diagnosis = DiagnosisFactory(**fields)
+def test_a_closed_diagnosis_refuses_in_french(status) -> None:
+    diagnosis = DiagnosisFactory(status=status)
     with pytest.raises(ValidationError) as excinfo:
         _public(diagnosis)
     assert "Les contributions sont fermées" in excinfo.value.messages[0]

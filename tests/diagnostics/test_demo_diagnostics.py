@@ -133,6 +133,11 @@ def test_the_demo_diagnosis_is_written_through_the_operations(loaded: None) -> N
     assert [priority.votes.count() for priority in priorities] == [3, 2, 1]
     action = CollectiveAction.objects.get(priority__isnull=False)
     assert action.title == "L'île aux parents" and action.priority == priorities[0]
+    # Linked through the operation, by the professional who runs the action.
+    linked = AuditEntry.objects.get(
+        action="link_action_to_priority", object_type="actions.collectiveaction"
+    )
+    assert linked.actor == User.objects.get(email="professionnelle@maillage.test")
     assert AuditEntry.objects.filter(action="create_diagnosis").count() == 1
 
 

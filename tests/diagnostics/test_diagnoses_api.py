@@ -11,6 +11,7 @@ from django.urls import reverse
 from maillage.diagnostics.models import Diagnosis, DiagnosisStatus, SteeringMember
 from maillage.organisations.models import Role
 from maillage.organisations.tokens import create_api_token
+from maillage.territories.models import Level, Territory
 from tests.diagnostics.factories import ContributionFactory, DiagnosisFactory, IndicatorFactory
 from tests.organisations.factories import OrganisationFactory, member
 from tests.territories.factories import small_geography
@@ -106,6 +107,45 @@ def test_bad_input_gives_french_messages_and_writes_nothing(client, geo):
     assert "Territoire inconnu" in errors["territory"][0]
     assert "Indicateur inconnu" in errors["indicators"][0]
     assert not Diagnosis.objects.exists()
+
+
+def test_a_coordinator_creates_a_diagnosis_on_a_territory_composed_of_communes(client, geo):
+    coordinator = member(Role.COORDINATOR)
+    payload = {
+        "organisation": coordinator.memberships.get().organisation.pk,
+        "title": "Diagnostic du bassin de vie d'Arras",
+        "territory_name": "Bassin de vie d'Arras",
+        "communes": ["62041", "62263", "99999"],
+    }
+    refused = _send(client, "post", URL, coordinator, payload)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {"communes": ["Commune inconnue : 99999."]}
+    both = _send(
+        client,
+        "post",
+        URL,
+        coordinator,
+        {**payload, "communes": ["62041"], "territory": {"level": "commune", "code": "62041"}},
+    )
+    assert both.status_code == 422 and "pas les deux" in both.json()["errors"]["territory"][0]
+    too_few = _send(client, "post", URL, coordinator, {**payload, "communes": ["62041"]})
+    assert too_few.status_code == 422
+    assert "au moins deux communes" in too_few.json()["errors"]["communes"][0]
+    professional = member(Role.PROFESSIONAL, coordinator.memberships.get().organisation)
+    forbidden = _send(
+        client, "post", URL, professional, {**payload, "communes": ["62041", "62263"]}
+    )
+    assert forbidden.status_code == 403
+    assert not Territory.objects.filter(level=Level.CUSTOM).exists()
+    assert not Diagnosis.objects.exists()
+
+    created = _send(client, "post", URL, coordinator, {**payload, "communes": ["62041", "62263"]})
+
+    assert created.status_code == 201, created.content
+    territory = created.json()["territory"]
+    assert (territory["level"], territory["name"]) == ("custom", "Bassin de vie d'Arras")
+    diagnosis = Diagnosis.objects.get()
+    assert set(diagnosis.territory.communes.values_list("code", flat=True)) == {"62041", "62263"}
 
 
 def test_readers_get_403_strangers_404(client, geo):

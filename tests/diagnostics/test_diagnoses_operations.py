@@ -12,9 +12,11 @@ from maillage.diagnostics import access
 from maillage.diagnostics.models import Component, Diagnosis, DiagnosisStatus
 from maillage.diagnostics.operations import diagnoses as operations
 from maillage.organisations.models import AuditEntry, Role
+from maillage.territories import operations as territory_operations
+from maillage.territories.models import CustomKind, Level, Territory
 from tests.diagnostics.factories import DiagnosisFactory, IndicatorFactory
 from tests.organisations.factories import OrganisationFactory, UserFactory, member
-from tests.territories.factories import small_geography
+from tests.territories.factories import CustomTerritoryFactory, small_geography
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +225,93 @@ def test_the_refusal_of_an_account_does_not_name_it(geo):
     assert refused.value.message_dict["members"] == [
         "Ligne 2 : ce compte ne peut pas siéger au comité de pilotage de ce diagnostic."
     ]
+
+
+def _compose(actor, organisation, communes, **fields):
+    return operations.create_diagnosis_on_composed_territory(
+        actor=actor,
+        organisation=organisation,
+        territory_name="Bassin de vie d'Arras",
+        communes=communes,
+        **{"title": "Diagnostic du bassin de vie d'Arras", **fields},
+    )
+
+
+def test_a_coordinator_creates_a_diagnosis_on_a_territory_composed_for_it(geo):
+    coordinator = member(Role.COORDINATOR)
+    organisation = coordinator.memberships.get().organisation
+    diagnosis = _compose(
+        coordinator, organisation, [geo.arras, geo.dainville], purpose="Les familles."
+    )
+    territory = diagnosis.territory
+    assert (territory.level, territory.kind, territory.name) == (
+        Level.CUSTOM,
+        CustomKind.BASSIN_DE_VIE,
+        "Bassin de vie d'Arras",
+    )
+    assert set(territory.communes.all()) == {geo.arras, geo.dainville}
+    assert diagnosis.purpose == "Les familles." and diagnosis.organisation == organisation
+    assert {entry.action for entry in AuditEntry.objects.all()} == {
+        "create_custom_territory",
+        "create_diagnosis",
+    }
+
+
+def test_a_composed_territory_and_its_diagnosis_stand_or_fall_together(geo):
+    coordinator = member(Role.COORDINATOR)
+    organisation = coordinator.memberships.get().organisation
+    with pytest.raises(ValidationError) as refused:
+        _compose(coordinator, organisation, [geo.arras])
+    # Named as the caller names them, not as the territories app does.
+    assert "communes" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        operations.create_diagnosis_on_composed_territory(
+            actor=coordinator,
+            organisation=organisation,
+            title="BV",
+            territory_name="<b>BV</b>",
+            territory_kind="galaxie",
+            communes=[geo.arras, geo.dainville],
+        )
+    assert set(refused.value.message_dict) == {"territory_name", "territory_kind"}
+    with pytest.raises(ValidationError) as refused:
+        # The territory is valid, the diagnosis is not: neither is written.
+        _compose(coordinator, OrganisationFactory(), [geo.arras, geo.dainville])
+    assert "organisation" in refused.value.message_dict
+    with pytest.raises(PermissionDenied):
+        # Professionals create diagnoses but do not compose territories.
+        _compose(member(Role.PROFESSIONAL, organisation), organisation, [geo.arras, geo.dainville])
+    assert not Territory.objects.filter(level=Level.CUSTOM).exists()
+    assert not Diagnosis.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_a_composed_diagnosis_reports_its_own_and_its_territory_s_refusals_at_once(geo):
+    coordinator = member(Role.COORDINATOR)
+    organisation = coordinator.memberships.get().organisation
+
+    with pytest.raises(ValidationError) as refused:
+        _compose(coordinator, organisation, [geo.arras], title="", kind="inconnu")
+
+    assert set(refused.value.message_dict) == {"title", "kind", "communes"}
+    assert not Territory.objects.filter(level=Level.CUSTOM).exists()
+
+
+def test_two_compositions_at_once_take_two_codes(geo, monkeypatch):
+    """The code another composition takes between the choice of the code and the insert: the
+    insert fails on the unique (level, code) and the next free code is taken."""
+    coordinator = member(Role.COORDINATOR)
+    organisation = coordinator.memberships.get().organisation
+    next_code = territory_operations._next_composed_code
+    raced: list[str] = []
+
+    def taken_meanwhile() -> str:
+        code = next_code()
+        if not raced:
+            raced.append(code)
+            CustomTerritoryFactory(code=code, kind=CustomKind.BASSIN_DE_VIE)
+        return code
+
+    monkeypatch.setattr(territory_operations, "_next_composed_code", taken_meanwhile)
+    diagnosis = _compose(coordinator, organisation, [geo.arras, geo.dainville])
+    assert raced == ["D-1"] and diagnosis.territory.code == "D-2"
+    assert set(diagnosis.territory.communes.all()) == {geo.arras, geo.dainville}

@@ -84,6 +84,23 @@ def test_values_of_the_communes_of_a_territory(
     assert unknown.status_code == 404
 
 
+def test_an_unknown_code_is_refused_in_french(client: Client, geo) -> None:
+    admin = UserFactory(is_national_admin=True)
+    answers = [
+        client.get(f"{URL}/inconnu"),
+        client.get(f"{URL}/inconnu/values"),
+        client.patch(
+            f"{URL}/inconnu",
+            json.dumps({"label": "Ménages"}),
+            content_type="application/json",
+            headers=bearer(admin),
+        ),
+    ]
+    for answer in answers:
+        assert answer.status_code == 404
+        assert answer.json() == {"detail": "Aucun indicateur ne porte le code « inconnu »."}
+
+
 def test_create_and_patch_with_permissions(client: Client, poverty) -> None:
     organisation = OrganisationFactory()
     coordinator = member(Role.COORDINATOR, organisation)

@@ -16,10 +16,10 @@ from maillage.diagnostics import indicator_files
 from maillage.diagnostics.indicator_files import (
     LONG,
     WIDE,
-    normalise_commune,
     parse_number,
     read_indicator_table,
 )
+from maillage.territories.commune_codes import normalise_commune_code
 
 
 def xlsx(rows: list[list[object]]) -> bytes:
@@ -143,10 +143,10 @@ def test_numbers_and_codes() -> None:
     assert parse_number("") == (None, True)
     assert parse_number("douze") == (None, False)
     assert parse_number("nan") == (None, False)
-    assert normalise_commune(1001) == "01001"
-    assert normalise_commune(1001.0) == "01001"
-    assert normalise_commune(" 2b033 ") == "2B033"
-    assert normalise_commune("75056") == "75056"
+    assert normalise_commune_code(1001) == "01001"
+    assert normalise_commune_code(1001.0) == "01001"
+    assert normalise_commune_code(" 2b033 ") == "2B033"
+    assert normalise_commune_code("75056") == "75056"
 
 
 def refusal(data: bytes, name: str) -> str:

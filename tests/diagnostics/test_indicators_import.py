@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
+from maillage.diagnostics.catalogue import load_catalogue
 from maillage.diagnostics.indicator_files import read_indicator_table
 from maillage.diagnostics.models import Indicator, IndicatorImport, IndicatorValue
 from maillage.diagnostics.operations import indicators as operations
@@ -210,6 +211,52 @@ def test_load_indicators_is_idempotent(geo) -> None:
     out = StringIO()
     call_command("load_indicators", stdout=out)
     assert "0 créé(s), 0 mis à jour, 1 inchangé(s)" in out.getvalue()
+
+
+def test_a_catalogue_load_keeps_the_national_totals_of_its_ratios(
+    geo, households, tmp_path: Path
+) -> None:
+    poor = IndicatorFactory(code="menages_pauvres")
+    people = IndicatorFactory(code="habitants")
+    set_values(households, {geo.arras: 20_000, geo.dainville: 2_000, geo.lille: 100_000})
+    set_values(poor, {geo.arras: 3_000, geo.lille: 20_000})
+    set_values(people, {geo.arras: 40_000, geo.dainville: 5_000})
+    entry = {
+        "code": "taux_pauvrete",
+        "label": "Taux de pauvreté des ménages",
+        "theme": "revenus_pauvrete",
+        "unit": "%",
+        "source": "INSEE",
+        "aggregation": "ratio",
+        "numerator": "menages_pauvres",
+        "denominator": "menages",
+        "scale": 100,
+    }
+    # The catalogue names a ratio's terms by the codes it describes.
+    sums = [
+        {"code": indicator.code, "label": indicator.label, "theme": "revenus_pauvrete"}
+        for indicator in (households, poor, people)
+    ]
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps([*sums, entry]), encoding="utf-8")
+
+    assert load_catalogue(path).created == ["taux_pauvrete"]
+    rate = Indicator.objects.get(code="taux_pauvrete")
+    # Dainville has no poor households: it is out of both sums.
+    assert (rate.national_total, rate.national_denominator, rate.national_count) == (
+        23_000,
+        120_000,
+        2,
+    )
+
+    path.write_text(json.dumps([*sums, {**entry, "denominator": "habitants"}]), encoding="utf-8")
+    assert load_catalogue(path).updated == ["taux_pauvrete"]
+    rate.refresh_from_db()
+    assert (rate.national_total, rate.national_denominator, rate.national_count) == (
+        3_000,
+        40_000,
+        1,
+    )
 
 
 def test_cli_json_report_and_exit_code(geo, households, tmp_path: Path) -> None:

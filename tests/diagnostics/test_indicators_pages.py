@@ -71,6 +71,13 @@ def test_indicator_page_explains_the_ratio(client: Client, geo) -> None:
     assert client.get(reverse("diagnostics:indicator", args=["inconnu"])).status_code == 404
 
 
+def test_an_unknown_code_is_refused_in_french(client: Client, admin) -> None:
+    for name in ("diagnostics:indicator", "diagnostics:indicator_edit"):
+        response = client.get(reverse(name, args=["inconnu"]))
+        assert response.status_code == 404
+        assert "Aucun indicateur ne porte le code « inconnu »." in response.content.decode()
+
+
 def test_create_and_edit_pages(client: Client, admin) -> None:
     households = IndicatorFactory(code="menages", label="Ménages")
     poor = IndicatorFactory(code="menages_pauvres", label="Ménages pauvres")

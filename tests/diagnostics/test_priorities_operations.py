@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from maillage.actions.models import ActionStatus
+from maillage.actions.models import ActionStatus, CollectiveAction
 from maillage.diagnostics.models import (
     Contribution,
     ContributionStatus,
@@ -22,6 +22,7 @@ from maillage.diagnostics.models import (
 )
 from maillage.diagnostics.operations import priorities as operations
 from maillage.organisations.models import AuditEntry, Organisation, Role, User
+from tests.actions.factories import ActionFactory, facilitator
 from tests.diagnostics.factories import ContributionFactory, DiagnosisFactory
 from tests.organisations.factories import OrganisationFactory, member
 from tests.practices.factories import term
@@ -283,3 +284,51 @@ def test_the_action_is_carried_by_one_of_the_actors_organisations(scene):
             isic_form=term("isic_form", "travail_social_de_groupe"),
         )
     assert not priority.actions.exists()
+
+
+def test_a_running_action_is_linked_to_the_agreed_priority_it_answers(scene):
+    priority = agreed_priority(scene)
+    action = ActionFactory(organisation=scene.partner_org)
+    worker = facilitator(action, scene.voter)  # of a steering organisation: reads the diagnosis
+
+    operations.link_action_to_priority(actor=worker, priority=priority, action=action)
+
+    action.refresh_from_db()
+    assert action.priority == priority
+    entry = AuditEntry.objects.get(
+        action="link_action_to_priority", object_type="actions.collectiveaction"
+    )
+    assert (entry.actor, entry.before, entry.after) == (
+        worker,
+        {"priority": None},
+        {"priority": priority.pk},
+    )
+    assert AuditEntry.objects.filter(
+        action="link_action_to_priority", object_type="diagnostics.priority", actor=worker
+    ).exists()
+
+
+def test_only_the_actions_team_links_it_and_only_to_an_agreed_priority(scene):
+    action = ActionFactory(organisation=scene.partner_org)
+    with pytest.raises(PermissionDenied):
+        # She decides on the diagnosis's priorities, not on another organisation's action.
+        operations.link_action_to_priority(
+            actor=scene.editor, priority=agreed_priority(scene), action=action
+        )
+    elsewhere = ActionFactory()
+    with pytest.raises(PermissionDenied):
+        # He runs his action but does not read the diagnosis.
+        operations.link_action_to_priority(
+            actor=facilitator(elsewhere),
+            priority=agreed_priority(scene, "Accueil"),
+            action=elsewhere,
+        )
+    proposed = operations.propose_priority(
+        actor=scene.editor, diagnosis=scene.diagnosis, title="Transport"
+    )
+    with pytest.raises(ValidationError, match="retenue"):
+        operations.link_action_to_priority(
+            actor=facilitator(action, scene.voter), priority=proposed, action=action
+        )
+    assert not CollectiveAction.objects.filter(priority__isnull=False).exists()
+    assert not AuditEntry.objects.filter(action="link_action_to_priority").exists()

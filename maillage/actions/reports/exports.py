@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -249,12 +249,15 @@ def export_response(
     *,
     filename: str,
     context: dict[str, Any],
+    offered: Collection[str] = tuple(FORMATS),
 ) -> HttpResponse:
-    """The report as a download; `context` feeds the PDF's template (title, period, intro)."""
-    if extension not in FORMATS:
+    """The report as a download; `context` feeds the PDF's template (title, period, intro).
+    `offered`: the extensions this report is downloaded in (some are too wide for a PDF page);
+    Http404 in French for any other."""
+    if extension not in offered or extension not in FORMATS:
         raise Http404(
             _("Format d'export inconnu : « %(format)s ». Formats possibles : %(formats)s.")
-            % {"format": extension, "formats": ", ".join(FORMATS)}
+            % {"format": extension, "formats": ", ".join(offered)}
         )
     chosen = FORMATS[extension]
     response = HttpResponse(

@@ -30,7 +30,9 @@ from maillage.actions.forms_actions import (
 from maillage.actions.listing import filter_actions, with_figures
 from maillage.actions.models import CollectiveAction
 from maillage.actions.operations import actions as operations
-from maillage.organisations.access import is_national_admin, organisation_ids
+from maillage.organisations.access import (
+    organisations_acting_for,
+)
 from maillage.organisations.models import Membership, Organisation, User
 from maillage.organisations.types import AuthenticatedRequest
 from maillage.web.operation_errors import show_operation_errors
@@ -80,14 +82,6 @@ def action_context(request: HttpRequest, action: CollectiveAction) -> dict[str, 
     }
 
 
-def _carriers(user: User) -> Any:
-    if is_national_admin(user):
-        return Organisation.objects.order_by("name")
-    return Organisation.objects.filter(pk__in=organisation_ids(user, access.EDITOR_ROLES)).order_by(
-        "name"
-    )
-
-
 @login_required
 def action_list(request: AuthenticatedRequest) -> HttpResponse:
     visible = access.visible_actions(request.user)
@@ -119,7 +113,8 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
     if not access.can_create_action(request.user):
         raise PermissionDenied(str(operations.CREATE_REFUSAL))
     form = ActionForm(
-        request.POST if request.method == "POST" else None, organisations=_carriers(request.user)
+        request.POST if request.method == "POST" else None,
+        organisations=organisations_acting_for(request.user, access.EDITOR_ROLES),
     )
     if form.is_bound and form.is_valid():
         try:

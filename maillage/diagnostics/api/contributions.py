@@ -16,6 +16,7 @@ from ninja.security import django_auth
 
 from maillage.api_errors import ErrorOut
 from maillage.diagnostics import access, quota
+from maillage.diagnostics.lookups import readable_contribution
 from maillage.diagnostics.models import (
     Component,
     Contribution,
@@ -25,7 +26,6 @@ from maillage.diagnostics.models import (
     Theme,
 )
 from maillage.diagnostics.operations import contributions as operations
-from maillage.diagnostics.views.contributions import readable_contribution
 from maillage.organisations.tokens import TokenAuth
 from maillage.territories.models import Level, Territory
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,9 +17,9 @@ from ninja.security import django_auth
 
 from maillage.api_errors import ErrorOut
 from maillage.diagnostics import access
+from maillage.diagnostics.listings import listed_diagnoses
 from maillage.diagnostics.models import (
     Component,
-    ContributionStatus,
     Diagnosis,
     DiagnosisKind,
     DiagnosisSection,
@@ -31,7 +31,7 @@ from maillage.diagnostics.operations import diagnoses as operations
 from maillage.organisations.models import Organisation, User
 from maillage.organisations.tokens import TokenAuth
 from maillage.practices.api_schemas import TerritoryCode
-from maillage.territories.models import Territory
+from maillage.territories.models import CustomKind, Level, Territory
 from maillage.territories.schemas import TerritoryRef
 
 router = Router(tags=["diagnostics"])
@@ -116,6 +116,21 @@ class DiagnosisCreateIn(DiagnosisIn):
         description="Organisation porteuse : une organisation dont vous êtes professionnel ou "
         "coordinateur"
     )
+    territory: TerritoryCode | None = Field(
+        None, description="Le territoire, par niveau et code ; ou bien le composer (ci-dessous)"
+    )
+    territory_name: str = Field(
+        "",
+        description="Pour composer le territoire à partir de communes (coordinateurs et "
+        "administrateurs nationaux), au lieu de `territory` : son nom",
+    )
+    territory_kind: CustomKind = Field(
+        CustomKind.BASSIN_DE_VIE, description="Le type du territoire composé"
+    )
+    communes: list[str] = Field(
+        default_factory=list,
+        description="Les codes INSEE des communes du territoire composé, deux au moins",
+    )
 
 
 class DiagnosisSteeringMemberIn(Schema):
@@ -141,23 +156,6 @@ class DiagnosisListParams(Schema):
     status: DiagnosisStatus | None = Field(None, description=STATUS_DOC)
     page: int = Field(1, ge=1)
     per_page: int = Field(20, ge=1, le=100, description="Diagnostics par page, 100 au plus")
-
-
-def _listed(user: Any) -> QuerySet[Diagnosis]:
-    return (
-        Diagnosis.objects.filter(
-            Q(pk__in=access.visible_diagnoses(user).values("pk"))
-            | Q(pk__in=access.public_diagnoses().values("pk"))
-        )
-        .select_related("territory", "organisation")
-        .annotate(
-            contributions_published=Count(
-                "contributions", filter=Q(contributions__status=ContributionStatus.PUBLISHED)
-            ),
-            contributions_received=Count("contributions"),
-        )
-        .order_by("-created_at")
-    )
 
 
 def _summary(diagnosis: Diagnosis) -> dict[str, Any]:
@@ -211,7 +209,7 @@ def _readable(request: HttpRequest, diagnosis_id: int) -> Diagnosis:
     return access.readable_diagnosis(
         request.auth,  # type: ignore[attr-defined]
         diagnosis_id,
-        _listed(request.auth).prefetch_related(  # type: ignore[attr-defined]
+        listed_diagnoses(request.auth).prefetch_related(  # type: ignore[attr-defined]
             Prefetch("indicators", Indicator.objects.order_by("code")),
             Prefetch(
                 "steering_members",
@@ -245,6 +243,15 @@ def _resolve(data: dict[str, Any]) -> dict[str, Any]:
         if unknown:
             errors["indicators"] = [_("Indicateur inconnu : %s.") % ", ".join(unknown)]
         fields["indicators"] = [indicators[code] for code in codes if code in indicators]
+    if fields.get("communes"):
+        communes, unknown = Territory.objects.from_codes(
+            (Level.COMMUNE, code) for code in fields["communes"]
+        )
+        if unknown:
+            errors["communes"] = [
+                _("Commune inconnue : %s.") % ", ".join(code for _level, code in unknown)
+            ]
+        fields["communes"] = communes
     if "organisation" in fields:
         organisation = Organisation.objects.filter(pk=fields["organisation"]).first()
         if organisation is None:
@@ -265,7 +272,7 @@ def _resolve(data: dict[str, Any]) -> dict[str, Any]:
     "plus récents d'abord, avec le nombre de contributions reçues et publiées.",
 )
 def list_diagnoses(request: HttpRequest, params: Query[DiagnosisListParams]) -> dict[str, Any]:
-    diagnoses = _listed(request.auth)  # type: ignore[attr-defined]
+    diagnoses = listed_diagnoses(request.auth)  # type: ignore[attr-defined]
     if params.status:
         diagnoses = diagnoses.filter(status=params.status)
     start = (params.page - 1) * params.per_page
@@ -284,11 +291,25 @@ def list_diagnoses(request: HttpRequest, params: Query[DiagnosisListParams]) -> 
     summary="Créer un diagnostic",
     description="Réservé aux professionnels et coordinateurs, pour une organisation dont ils "
     "sont membres. Le diagnostic commence « en préparation », avec ses cinq composantes vides "
-    "et un lien public fermé. Une donnée invalide répond 422 et rien n'est enregistré.",
+    "et un lien public fermé. Son territoire est choisi (`territory`) ou composé de communes "
+    "(`territory_name`, `territory_kind`, `communes`), par un coordinateur ou un administrateur "
+    "national : le territoire et le diagnostic sont enregistrés ensemble. Une donnée invalide "
+    "répond 422 et rien n'est enregistré.",
 )
 def create_diagnosis(request: HttpRequest, payload: DiagnosisCreateIn) -> Status[dict[str, Any]]:
     actor: User = request.auth  # type: ignore[attr-defined]
-    diagnosis = operations.create_diagnosis(actor=actor, **_resolve(payload.dict()))
+    fields = _resolve(payload.dict())
+    composed = {name: fields.pop(name) for name in ("territory_name", "territory_kind", "communes")}
+    if not composed["territory_name"] and not composed["communes"]:
+        diagnosis = operations.create_diagnosis(actor=actor, **fields)
+    elif fields.pop("territory") is not None:
+        raise ValidationError(
+            {"territory": [_("Choisissez un territoire existant ou composez-en un, pas les deux.")]}
+        )
+    else:
+        diagnosis = operations.create_diagnosis_on_composed_territory(
+            actor=actor, **composed, **fields
+        )
     return Status(201, _detail_for(request, diagnosis.pk))
 
 

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, PatchDict, Query, Router, Schema, Status, UploadedFile
@@ -20,6 +19,7 @@ from maillage.api_errors import ErrorOut
 from maillage.diagnostics import access
 from maillage.diagnostics.forms_indicators import MAX_IMPORT_BYTES
 from maillage.diagnostics.indicator_files import read_indicator_table
+from maillage.diagnostics.lookups import indicator_by_code
 from maillage.diagnostics.models import Aggregation, Indicator, IndicatorValue, Theme
 from maillage.diagnostics.operations import indicators as operations
 from maillage.organisations.access import require
@@ -269,7 +269,7 @@ def import_values(
     summary="Un indicateur",
 )
 def get_indicator(request: HttpRequest, code: str) -> dict[str, Any]:
-    return _indicator_out(get_object_or_404(_catalogue(), code=code))
+    return _indicator_out(indicator_by_code(code, _catalogue()))
 
 
 @router.patch(
@@ -283,13 +283,13 @@ def get_indicator(request: HttpRequest, code: str) -> dict[str, Any]:
 def update_indicator(
     request: HttpRequest, code: str, payload: PatchDict[CatalogueIndicatorPatchIn]
 ) -> dict[str, Any]:
-    indicator = get_object_or_404(_catalogue(), code=code)
+    indicator = indicator_by_code(code, _catalogue())
     operations.update_indicator(
         actor=request.auth,  # type: ignore[attr-defined]
         indicator=indicator,
         **_resolve(dict(payload)),
     )
-    return _indicator_out(get_object_or_404(_catalogue(), pk=indicator.pk))
+    return _indicator_out(indicator_by_code(code, _catalogue()))
 
 
 def _values(indicator: Indicator, communes: QuerySet[Territory]) -> QuerySet[Any]:
@@ -324,7 +324,7 @@ def _values(indicator: Indicator, communes: QuerySet[Territory]) -> QuerySet[Any
 def indicator_values(
     request: HttpRequest, code: str, params: Query[CommuneValuesParams]
 ) -> dict[str, Any]:
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = indicator_by_code(code)
     communes = Territory.objects.filter(level=Level.COMMUNE)
     if params.level:
         communes = Territory.objects.communes_of(

@@ -16,9 +16,10 @@ from ninja.security import django_auth
 from maillage.actions.models import CollectiveAction
 from maillage.api_errors import ErrorOut
 from maillage.diagnostics import access
+from maillage.diagnostics.listings import priorities_with_figures
+from maillage.diagnostics.lookups import readable_priority
 from maillage.diagnostics.models import Contribution, Diagnosis, Priority, PriorityStatus
 from maillage.diagnostics.operations import priorities as operations
-from maillage.diagnostics.views.priorities import priorities_with_figures, readable_priority
 from maillage.organisations.models import Organisation, User
 from maillage.organisations.tokens import TokenAuth
 from maillage.referential.models import Term

@@ -27,7 +27,6 @@ from maillage.diagnostics.models import (
     ContributionStatus,
     ContributorKind,
     Diagnosis,
-    DiagnosisStatus,
     Theme,
 )
 from maillage.diagnostics.personal_data import (
@@ -84,10 +83,8 @@ def moderation_refusal() -> str:
 
 def is_open(diagnosis: Diagnosis) -> bool:
     """Contributions are open, and the day of the end of contributions, if set, not past."""
-    return (
-        diagnosis.contributions_open
-        and diagnosis.status == DiagnosisStatus.OPEN
-        and (diagnosis.end_date is None or diagnosis.end_date >= timezone.localdate())
+    return diagnosis.contributions_open and (
+        diagnosis.end_date is None or diagnosis.end_date >= timezone.localdate()
     )
 
 

@@ -40,9 +40,10 @@ from maillage.diagnostics.models import (
     SteeringMember,
 )
 from maillage.organisations import audit
-from maillage.organisations.access import is_national_admin, organisation_ids, require
+from maillage.organisations.access import require
 from maillage.organisations.models import Membership, Organisation, User
-from maillage.territories.models import Territory
+from maillage.territories.models import CustomKind, Territory
+from maillage.territories.operations import create_custom_territory
 from maillage.web.plain_text import clean_text, markup_errors
 
 UPDATABLE_FIELDS = frozenset(
@@ -60,6 +61,9 @@ AUDITED_FIELDS = (
     "status",
 )
 TEXT_FIELDS = ("title", "purpose")
+# The arguments of `create_custom_territory` under the names the composing caller gives them.
+COMPOSED_TERRITORY_FIELDS = {"name": "territory_name", "kind": "territory_kind"}
+STATUS_FIELDS = ("status", "published_at")
 
 # Which status may follow which: the way back from pooling reopens contributions forgotten.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -98,11 +102,30 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
+ORGANISATION_REFUSAL = _(
+    "Choisissez une organisation dont vous êtes professionnel ou coordinateur."
+)
+
+
+def _own_errors(
+    actor: User, organisation: Organisation, fields: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """The refusals of a new diagnosis's fields but its territory, before anything is written."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(organisation, Organisation) or not may_carry(actor, organisation):
+        _add(errors, "organisation", str(ORGANISATION_REFUSAL))
+    try:
+        _check_values(_cleaned({"kind": DiagnosisKind.SHARED, **fields}))
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name != "territory":
+                errors.setdefault(name, []).extend(messages)
+    return errors
+
+
 def may_carry(actor: User, organisation: Organisation) -> bool:
-    """May `actor` carry a diagnosis for `organisation` (the create form offers these)."""
-    return is_national_admin(actor) or organisation.pk in organisation_ids(
-        actor, access.EDITOR_ROLES
-    )
+    """May `actor` carry a diagnosis for `organisation` (one the create form offers)?"""
+    return access.carrier_organisations(actor).filter(pk=organisation.pk).exists()
 
 
 def _check_values(values: dict[str, Any]) -> None:
@@ -180,20 +203,13 @@ def create_diagnosis(
         }
     )
     if not isinstance(organisation, Organisation) or not may_carry(actor, organisation):
-        raise ValidationError(
-            {
-                "organisation": _(
-                    "Choisissez une organisation dont vous êtes professionnel ou coordinateur."
-                )
-            }
-        )
+        raise ValidationError({"organisation": ORGANISATION_REFUSAL})
     _check_values(values)
     chosen = values.pop("indicators")
     diagnosis = Diagnosis(
         organisation=organisation,
         created_by=actor,
         public_token=secrets.token_urlsafe(16),
-        contributions_open=False,
         **values,
     )
     _full_clean(diagnosis)
@@ -204,6 +220,37 @@ def create_diagnosis(
     )
     audit.record(actor, "create_diagnosis", diagnosis, after=_snapshot(diagnosis))
     return diagnosis
+
+
+@transaction.atomic
+def create_diagnosis_on_composed_territory(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    territory_name: str,
+    communes: Iterable[Territory],
+    territory_kind: str = CustomKind.BASSIN_DE_VIE,
+    **description: Any,
+) -> Diagnosis:
+    """A diagnosis (as `create_diagnosis`, `description` its other arguments) on a custom
+    territory composed for it from `communes`, such as a bassin de vie that no file describes,
+    by `create_custom_territory` and under its permission: both are written, or neither. The
+    territory's refusals name `territory_name`, `territory_kind` and `communes`."""
+    require(access.can_create_diagnosis(actor), str(CREATE_REFUSAL))
+    # Every refusal at once, the diagnosis's own and the territory's, before the first write.
+    errors = _own_errors(actor, organisation, {"title": title, **description})
+    try:
+        territory = create_custom_territory(
+            actor=actor, name=territory_name, kind=territory_kind, communes=communes
+        )
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(COMPOSED_TERRITORY_FIELDS.get(name, name), []).extend(messages)
+    _raise(errors)
+    return create_diagnosis(
+        actor=actor, organisation=organisation, title=title, territory=territory, **description
+    )
 
 
 @transaction.atomic
@@ -370,18 +417,17 @@ def set_diagnosis_status(*, actor: User, diagnosis: Diagnosis, status: str) -> D
         )
     if status == DiagnosisStatus.PUBLISHED and not diagnosis.synthesis.strip():
         raise ValidationError({"status": _("Écrivez la synthèse avant de publier le diagnostic.")})
-    before = audit.snapshot(diagnosis, ["status", "contributions_open", "published_at"])
+    before = audit.snapshot(diagnosis, STATUS_FIELDS)
     diagnosis.status = status
-    diagnosis.contributions_open = status == DiagnosisStatus.OPEN
     if status == DiagnosisStatus.PUBLISHED:
         diagnosis.published_at = timezone.now()
-    diagnosis.save(update_fields=["status", "contributions_open", "published_at", "updated_at"])
+    diagnosis.save(update_fields=[*STATUS_FIELDS, "updated_at"])
     audit.record(
         actor,
         "set_diagnosis_status",
         diagnosis,
         before=before,
-        after=audit.snapshot(diagnosis, ["status", "contributions_open", "published_at"]),
+        after=audit.snapshot(diagnosis, STATUS_FIELDS),
     )
     return diagnosis
 

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.diagnostics import access
-from maillage.diagnostics.indicator_files import WIDE, IndicatorTable, is_commune_code
+from maillage.diagnostics.indicator_files import WIDE, IndicatorTable
 from maillage.diagnostics.models import (
     Aggregation,
     Indicator,
@@ -42,6 +42,7 @@ from maillage.diagnostics.models import (
 from maillage.organisations import audit
 from maillage.organisations.access import is_national_admin, organisation_ids, require
 from maillage.organisations.models import Organisation, Role, User
+from maillage.territories.commune_codes import is_commune_code
 from maillage.territories.models import Level, Territory
 from maillage.web.plain_text import clean_text, markup_errors
 

@@ -8,7 +8,9 @@ collective action from an agreed priority.
   (« retenue ») or set aside, and ranked.
 - An agreed priority may start a collective action: the action is created through the actions
   app's own write function (its permission and validation apply), on the diagnosis's territory,
-  and keeps its priority so that the evaluation can trace the action back to the diagnosis.
+  and keeps its priority so that the evaluation can trace the action back to the diagnosis. An
+  action that already runs may be linked to an agreed priority it answers, by those who change
+  the action and read the diagnosis.
 
 Each function checks the permission, validates everything before the first write (French
 messages by field; nothing is half-written), writes in one transaction and records the audit.
@@ -56,6 +58,9 @@ VOTE_REFUSAL = gettext_lazy(
     "votent."
 )
 AGREED_ONLY = gettext_lazy("Seule une priorité retenue par le comité de pilotage lance une action.")
+LINK_REFUSAL = gettext_lazy(
+    "Seuls ceux qui modifient l'action et lisent le diagnostic la relient à une de ses priorités."
+)
 DECIDE_REFUSAL = gettext_lazy(
     "Seuls ceux qui animent le diagnostic retiennent, écartent ou classent les priorités."
 )
@@ -233,8 +238,33 @@ def start_action_from_priority(
         start_date=start_date or timezone.localdate(),
         description=priority.description,
     )
+    _tie(actor, "start_action_from_priority", priority, action)
+    return action
+
+
+@transaction.atomic
+def link_action_to_priority(
+    *, actor: User, priority: Priority, action: CollectiveAction
+) -> CollectiveAction:
+    """`action`, which already runs, answers the agreed `priority`: it keeps it as its origin,
+    as an action started from it does (in place of any priority it had)."""
+    require(
+        access.can_view_diagnosis(actor, priority.diagnosis)
+        and actions_access.can_edit_action(actor, action),
+        str(LINK_REFUSAL),
+    )
+    if priority.status != PriorityStatus.AGREED:
+        raise ValidationError(
+            _("Seule une priorité retenue par le comité de pilotage se relie à une action.")
+        )
+    _tie(actor, "link_action_to_priority", priority, action)
+    return action
+
+
+def _tie(actor: User, operation: str, priority: Priority, action: CollectiveAction) -> None:
+    """Record `priority` as the origin of `action`, in the trail of both."""
+    before = {"priority": action.priority_id}
     action.priority = priority
     action.save(update_fields=["priority"])
-    audit.record(actor, "start_action_from_priority", action, after={"priority": priority.pk})
-    audit.record(actor, "start_action_from_priority", priority, after={"action": action.pk})
-    return action
+    audit.record(actor, operation, action, before=before, after={"priority": priority.pk})
+    audit.record(actor, operation, priority, after={"action": action.pk})

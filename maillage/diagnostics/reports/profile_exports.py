@@ -2,17 +2,16 @@
 département and France side by side, each with the numerator, the denominator and the number of
 communes a figure rests on, so that anyone can check and redo the aggregation.
 
-The house writers of the report exports (CSV for French spreadsheets, XLSX safe from formulas)."""
+Written and served by the report exports of the actions app (CSV for French spreadsheets, XLSX
+safe from formulas); not as PDF: rows of some twenty columns do not fit a page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.http import Http404, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from maillage.actions.reports.exports import Table, Value, csv_text, xlsx_bytes
+from maillage.actions.reports.exports import Table, Value, export_response
 from maillage.diagnostics.profiles import Figure, Profile
 
 
@@ -74,22 +73,17 @@ def profile_table(profile: Profile) -> Table:
     return Table(_("Profil de %(name)s") % {"name": profile.territory.name}, headers, rows)
 
 
-FORMATS: dict[str, tuple[str, Callable[[list[Table]], str | bytes]]] = {
-    "csv": ("text/csv; charset=utf-8", csv_text),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx_bytes),
-}
+FORMATS = ("csv", "xlsx")
 
 
-def profile_export(profile: Profile, extension: str) -> HttpResponse:
+def profile_export(request: HttpRequest, profile: Profile, extension: str) -> HttpResponse:
     """The profile as a download; Http404 in French for a format other than CSV or XLSX."""
-    if extension not in FORMATS:
-        raise Http404(
-            _("Format d'export inconnu : « %(format)s ». Formats possibles : %(formats)s.")
-            % {"format": extension, "formats": ", ".join(FORMATS)}
-        )
-    content_type, build = FORMATS[extension]
-    response = HttpResponse(build([profile_table(profile)]), content_type=content_type)
     territory = profile.territory
-    name = slugify(f"profil-{territory.level}-{territory.code}-{territory.name}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
-    return response
+    return export_response(
+        request,
+        extension,
+        [profile_table(profile)],
+        filename=slugify(f"profil-{territory.level}-{territory.code}-{territory.name}"),
+        context={},
+        offered=FORMATS,
+    )

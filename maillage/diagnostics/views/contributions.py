@@ -8,11 +8,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +25,7 @@ from maillage.diagnostics.forms_contributions import (
     PublicContributionForm,
     SignedInContributionForm,
 )
+from maillage.diagnostics.lookups import readable_contribution
 from maillage.diagnostics.models import (
     Contribution,
     ContributionStatus,
@@ -38,7 +38,6 @@ from maillage.diagnostics.personal_data import flag_labels, marked
 from maillage.diagnostics.qr import qr_svg_file, qr_svg_inline
 from maillage.diagnostics.reports.pooling import pooled_contributions
 from maillage.organisations.access import require
-from maillage.organisations.models import User
 from maillage.organisations.types import AuthenticatedRequest
 from maillage.territories.models import Territory
 from maillage.web.operation_errors import flash_operation_errors, show_operation_errors
@@ -283,19 +282,6 @@ def moderation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "rows": [_row_context(contribution) for contribution in page],
         },
     )
-
-
-def readable_contribution(user: User | AnonymousUser, pk: int) -> Contribution:
-    """The contribution `pk` if `user` reads its diagnosis; the same 404 whether it exists or
-    not (whether she may see it waiting for moderation is the caller's business)."""
-    contribution = (
-        Contribution.objects.select_related("diagnosis", "commune", "author", "organisation")
-        .filter(pk=pk)
-        .first()
-    )
-    if contribution is None or not access.can_view_diagnosis(user, contribution.diagnosis):
-        raise Http404(_("Aucune contribution ne porte ce numéro."))
-    return contribution
 
 
 @login_required

@@ -9,8 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,24 +23,19 @@ from maillage.diagnostics.forms_diagnoses import (
     SteeringFormSet,
     SynthesisForm,
 )
+from maillage.diagnostics.listings import listed_diagnoses
 from maillage.diagnostics.models import (
     Component,
-    ContributionStatus,
     Diagnosis,
     DiagnosisStatus,
 )
 from maillage.diagnostics.operations import diagnoses as operations
 from maillage.diagnostics.reading import COMPONENT_EXPLANATIONS, diagnosis_page
 from maillage.diagnostics.reports.diagnosis_pdf import report_pdf
-from maillage.organisations.access import (
-    can_manage_custom_territories,
-    is_national_admin,
-    organisation_ids,
-)
-from maillage.organisations.models import Organisation, User
+from maillage.organisations.access import can_manage_custom_territories
+from maillage.organisations.models import User
 from maillage.organisations.types import AuthenticatedRequest
 from maillage.territories.models import CustomKind
-from maillage.territories.operations import create_custom_territory
 from maillage.web.operation_errors import flash_operation_errors, show_operation_errors
 
 LIST_SIZE = 20
@@ -61,30 +55,9 @@ def _editable(request: HttpRequest, pk: int) -> Diagnosis:
     return diagnosis
 
 
-def _carriers(user: User) -> QuerySet[Organisation]:
-    organisations = Organisation.objects.order_by("name")
-    if is_national_admin(user):
-        return organisations
-    return organisations.filter(pk__in=organisation_ids(user, access.EDITOR_ROLES))
-
-
 def diagnosis_list(request: HttpRequest) -> HttpResponse:
     """The diagnoses the person takes part in, and every published one."""
-    diagnoses = (
-        Diagnosis.objects.filter(
-            Q(pk__in=access.visible_diagnoses(request.user).values("pk"))
-            | Q(pk__in=access.public_diagnoses().values("pk"))
-        )
-        .select_related("territory", "organisation")
-        .annotate(
-            published_count=Count(
-                "contributions", filter=Q(contributions__status=ContributionStatus.PUBLISHED)
-            ),
-            received_count=Count("contributions"),
-        )
-        .order_by("-created_at")
-    )
-    page = Paginator(diagnoses, LIST_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(listed_diagnoses(request.user), LIST_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "diagnostics/diagnosis_list.html",
@@ -98,7 +71,7 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied(str(operations.CREATE_REFUSAL))
     form = DiagnosisForm(
         request.POST if request.method == "POST" else None,
-        organisations=_carriers(request.user),
+        organisations=access.carrier_organisations(request.user),
         compose=can_manage_custom_territories(request.user),
     )
     if form.is_bound and form.is_valid():
@@ -106,7 +79,9 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
             diagnosis = _create(request.user, form)
         except ValidationError as error:
             show_operation_errors(
-                form, error, {"name": "new_territory_name", "kind": "new_territory_kind"}
+                form,
+                error,
+                {"territory_name": "new_territory_name", "territory_kind": "new_territory_kind"},
             )
         else:
             messages.success(
@@ -119,18 +94,17 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
 
 def _create(actor: User, form: DiagnosisForm) -> Diagnosis:
     fields = form.operation_fields()
-    # The composed territory and the diagnosis stand or fall together.
-    with transaction.atomic():
-        if "territory" not in fields:
-            fields["territory"] = create_custom_territory(
-                actor=actor,
-                name=form.cleaned_data["new_territory_name"],
-                kind=form.cleaned_data["new_territory_kind"] or CustomKind.BASSIN_DE_VIE,
-                communes=form.cleaned_data["communes"],
-            )
-        return operations.create_diagnosis(
-            actor=actor, organisation=form.cleaned_data["organisation"], **fields
-        )
+    organisation = form.cleaned_data["organisation"]
+    if "territory" in fields:
+        return operations.create_diagnosis(actor=actor, organisation=organisation, **fields)
+    return operations.create_diagnosis_on_composed_territory(
+        actor=actor,
+        organisation=organisation,
+        territory_name=form.cleaned_data["new_territory_name"],
+        territory_kind=form.cleaned_data["new_territory_kind"] or CustomKind.BASSIN_DE_VIE,
+        communes=form.cleaned_data["communes"],
+        **fields,
+    )
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:

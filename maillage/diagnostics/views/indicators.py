@@ -25,13 +25,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maillage.diagnostics import access, profiles
 from maillage.diagnostics.forms_indicators import IndicatorForm, IndicatorImportForm
 from maillage.diagnostics.indicator_files import read_indicator_table
+from maillage.diagnostics.lookups import indicator_by_code
 from maillage.diagnostics.models import Indicator, Theme
 from maillage.diagnostics.operations import indicators as operations
 from maillage.organisations.access import require
@@ -82,8 +83,8 @@ def _france(indicator: Indicator) -> tuple[float | None, int]:
 
 
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("organisation", "numerator", "denominator"), code=code
+    indicator = indicator_by_code(
+        code, Indicator.objects.select_related("organisation", "numerator", "denominator")
     )
     france, communes = _france(indicator)
     imports = (
@@ -125,7 +126,7 @@ def indicator_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = indicator_by_code(code)
     require(access.can_fill_indicator(request.user, indicator), str(operations.FILL_REFUSAL))
     initial = {
         name: getattr(indicator, name)

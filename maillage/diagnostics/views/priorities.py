@@ -13,8 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -24,63 +24,26 @@ from maillage.actions import access as actions_access
 from maillage.actions.operations.actions import CREATE_REFUSAL
 from maillage.diagnostics import access
 from maillage.diagnostics.forms_priorities import DecisionForm, PriorityForm, StartActionForm
+from maillage.diagnostics.listings import priorities_with_figures
+from maillage.diagnostics.lookups import readable_priority
 from maillage.diagnostics.models import (
     Contribution,
     ContributionStatus,
     Diagnosis,
     Priority,
     PriorityStatus,
-    PriorityVote,
 )
 from maillage.diagnostics.operations import priorities as operations
-from maillage.organisations.access import is_national_admin, organisation_ids
-from maillage.organisations.models import Organisation, User
+from maillage.organisations.access import organisations_acting_for
+from maillage.organisations.models import User
 from maillage.organisations.types import AuthenticatedRequest
 from maillage.web.operation_errors import flash_operation_errors, show_operation_errors
-
-
-def readable_priority(user: User | AnonymousUser, pk: int) -> Priority:
-    """The priority if `user` reads its diagnosis; the same 404 whether it exists or not."""
-    priority = (
-        Priority.objects.select_related("diagnosis", "diagnosis__territory").filter(pk=pk).first()
-    )
-    if priority is None or not access.can_view_diagnosis(user, priority.diagnosis):
-        raise Http404(_("Aucune priorité ne porte ce numéro."))
-    return priority
 
 
 def published_contributions(diagnosis: Diagnosis) -> QuerySet[Contribution]:
     return Contribution.objects.filter(
         diagnosis_id=diagnosis.pk, status=ContributionStatus.PUBLISHED
     ).order_by("kind", "created_at")
-
-
-def priorities_with_figures(user: User | AnonymousUser, diagnosis: Diagnosis) -> QuerySet[Priority]:
-    """The priorities with their vote count, whether `user` voted, their published
-    contributions, and the actions started from them that `user` reads."""
-    mine = PriorityVote.objects.filter(priority_id=OuterRef("pk"), user_id=user.pk or 0)
-    return (
-        diagnosis.priorities.annotate(
-            vote_count=Count("votes", distinct=True),
-            action_count=Count("actions", distinct=True),
-            voted=Exists(mine),
-        )
-        .prefetch_related(
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.filter(status=ContributionStatus.PUBLISHED),
-            ),
-            Prefetch(
-                "actions",
-                queryset=actions_access.visible_actions(user)
-                .only("pk", "title", "status", "priority_id")
-                .order_by("start_date", "pk"),
-                to_attr="readable_actions",
-            ),
-        )
-        # Unranked priorities after the ranked ones, on SQLite as on PostgreSQL.
-        .order_by(F("rank").asc(nulls_last=True), "created_at", "pk")
-    )
 
 
 def _rights(user: User | AnonymousUser, diagnosis: Diagnosis) -> dict[str, bool]:
@@ -197,14 +160,6 @@ def priority_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("diagnostics:priorities", priority.diagnosis_id)
 
 
-def _carriers(user: User) -> QuerySet[Organisation]:
-    if is_national_admin(user):
-        return Organisation.objects.order_by("name")
-    return Organisation.objects.filter(
-        pk__in=organisation_ids(user, actions_access.EDITOR_ROLES)
-    ).order_by("name")
-
-
 @login_required
 def priority_start_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     priority = readable_priority(request.user, pk)
@@ -216,7 +171,7 @@ def priority_start_action(request: AuthenticatedRequest, pk: int) -> HttpRespons
     form = StartActionForm(
         request.POST if request.method == "POST" else None,
         priority=priority,
-        organisations=_carriers(request.user),
+        organisations=organisations_acting_for(request.user, actions_access.EDITOR_ROLES),
     )
     if form.is_bound and form.is_valid():
         try:

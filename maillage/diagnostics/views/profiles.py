@@ -150,7 +150,7 @@ def profile(request: HttpRequest, level: str, code: str) -> HttpResponse:
     if theme:
         profile.rows = [row for row in profile.rows if row.indicator.theme == theme]
     if extension := request.GET.get("format"):
-        return profile_export(profile, extension)
+        return profile_export(request, profile, extension)
     query = request.GET.copy()
     query.pop("format", None)
     return render(
