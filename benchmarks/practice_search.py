@@ -339,7 +339,7 @@ def tantivy_runner(count: int) -> Callable[[SearchQuery], object] | None:
                 title=title,
                 summary=summary_text,
                 body=body,
-                facets=[f"{facet}={value}" for facet, value in doc.facets],
+                facets=doc.facets,
             )
         )
     writer.commit()
@@ -397,7 +397,7 @@ def main() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE practices_searchdocument")
-            cursor.execute("VACUUM ANALYZE practices_searchfacet")
+            cursor.execute("VACUUM ANALYZE practices_searchword")
             cursor.execute("VACUUM ANALYZE practices_searchvector")
     else:
         with connection.cursor() as cursor:

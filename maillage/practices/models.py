@@ -242,4 +242,4 @@ class PracticeRevision(models.Model):
 
 
 # The search index's tables live with the search code; importing them here registers them.
-from maillage.practices.search.models import SearchDocument, SearchFacet  # noqa: E402, F401
+from maillage.practices.search.models import SearchDocument  # noqa: E402, F401

@@ -17,7 +17,8 @@ from maillage.practices.search import (
     search_practices,
     similar_practices,
 )
-from maillage.practices.search.models import SearchDocument, SearchFacet
+from maillage.practices.search.bitmaps import decode, ids_of
+from maillage.practices.search.models import SearchDocument, SearchWord
 from tests.practices.factories import PracticeFactory, indexed_practice, term
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +51,17 @@ def test_the_published_version_stays_found_while_the_next_one_is_written():
 
 
 def test_removing_and_deleting_take_the_sheet_out_of_the_index():
-    kept, removed, deleted = (indexed_practice(title=f"Jardin {n}") for n in "abc")
+    themed = {"themes": [term("theme", "parentalite")]}
+    kept, removed, deleted = (indexed_practice(title=f"Jardin {n}", **themed) for n in "abc")
     remove_practice(removed.pk)
     deleted.delete()
 
     assert found("jardin") == [kept.pk]
-    assert SearchFacet.objects.filter(document_id__in=[removed.pk, deleted.pk]).count() == 0
+    by_theme = search_practices(SearchQuery(filters={"theme": ["parentalite"]}))
+    assert [hit.practice_id for hit in by_theme.hits] == [kept.pk]
+    assert [(v.value, v.count) for v in by_theme.facets["theme"]] == [("parentalite", 1)]
+    (row,) = SearchWord.objects.filter(part=SearchWord.Part.FACET, stem=b"theme=parentalite")
+    assert removed.pk not in ids_of(decode(row.documents))  # cleared, not just unread
 
 
 def test_a_rolled_back_publication_leaves_nothing_in_the_index():
@@ -66,7 +72,7 @@ def test_a_rolled_back_publication_leaves_nothing_in_the_index():
 
     assert found("jardin") == []
     assert not SearchDocument.objects.exists()
-    assert not SearchFacet.objects.exists()
+    assert not SearchWord.objects.exists()
 
 
 def test_reindex_all_rebuilds_the_same_index():
@@ -135,7 +141,7 @@ def test_facet_counts_follow_writes_made_in_another_process():
 def test_a_full_rebuild_puts_back_the_indexes_it_drops():
     indexed_practice(title="Jardin partagé")
     before = sorted(backends.current().index_definitions())
-    assert {name for name, _ in before} >= {"search_facet_lookup", "search_document_published"}
+    assert {name for name, _ in before} >= {"search_document_published"}
 
     reindex_all()
 

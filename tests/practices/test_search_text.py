@@ -44,6 +44,18 @@ def test_a_quoted_phrase_needs_its_words_in_order():
     assert titles('"maison de quartier"') == ["Maison de quartier"]
 
 
+def test_a_phrase_is_stemmed_like_single_words_and_stays_within_one_part():
+    indexed_practice(
+        title="Épicerie", summary="Une épicerie solidaire.", description="Des paniers."
+    )
+    indexed_practice(title="Café solidaire", summary="Épicerie le jeudi.")
+
+    # Plural, no accent: the same terms as the text's, on SQLite as on PostgreSQL.
+    assert titles('"epiceries solidaires"') == ["Épicerie"]
+    # « solidaire » ends a title and « épicerie » starts the summary: not a phrase.
+    assert titles('"solidaire epicerie"') == []
+
+
 def test_the_word_being_typed_matches_as_a_prefix():
     indexed_practice(title="Soutien à la parentalité", summary="Des ateliers.")
 

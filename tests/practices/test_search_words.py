@@ -1,6 +1,6 @@
-"""The word bitmaps of the search: they follow every write of the index, a full rebuild gives
-the same ones whether it prepares the sheets here or in a second process, and they are stored
-in the shorter of two forms."""
+"""The word and facet bitmaps of the search: they follow every write of the index, a full
+rebuild gives the same ones whether it prepares the sheets here or in a second process, and
+they are stored in the shorter of two forms."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from maillage.practices.search import (
     search_practices,
     words,
 )
-from maillage.practices.search.bitmaps import from_ids, ids_of
+from maillage.practices.search.bitmaps import decode, encode, from_ids, ids_of
 from maillage.practices.search.models import SearchWord
 from maillage.practices.search.query import parse
-from tests.practices.factories import indexed_practice
+from tests.practices.factories import indexed_practice, term
 
 pytestmark = pytest.mark.django_db
 
@@ -29,22 +29,26 @@ def found(text: str) -> list[int]:
 
 def stored() -> dict[tuple[bytes, str], list[int]]:
     return {
-        (bytes(row.stem), row.part): ids_of(words.decode(row.documents))
+        (bytes(row.stem), row.part): ids_of(decode(row.documents))
         for row in SearchWord.objects.all()
     }
+
+
+def stored_facets() -> dict[bytes, list[int]]:
+    return {stem: ids for (stem, part), ids in stored().items() if part == SearchWord.Part.FACET}
 
 
 @pytest.mark.parametrize("ids", [[], [0], [3, 5, 200], list(range(0, 5000, 3)), [70_000]], ids=str)
 def test_a_bitmap_reads_back_as_it_was_written(ids):
     bitmap = from_ids(ids)
 
-    assert ids_of(words.decode(words.encode(bitmap))) == ids
+    assert ids_of(decode(encode(bitmap))) == ids
 
 
 def test_a_rare_word_is_stored_as_its_list_of_ids_and_a_common_one_as_bits():
-    assert words.encode(from_ids([70_000]))[:1] == b"L"
-    assert len(words.encode(from_ids([70_000]))) == 5  # not 8 751 bytes of bits
-    assert words.encode(from_ids(range(1000)))[:1] == b"B"
+    assert encode(from_ids([70_000]))[:1] == b"L"
+    assert len(encode(from_ids([70_000]))) == 5  # not 8 751 bytes of bits
+    assert encode(from_ids(range(1000)))[:1] == b"B"
 
 
 def test_the_part_of_the_text_holding_a_word_is_known():
@@ -96,15 +100,48 @@ def test_an_archived_sheet_leaves_the_words():
     assert all(sheet.pk not in ids for ids in stored().values())
 
 
+def test_a_new_version_filed_under_another_theme_moves_to_its_bitmap():
+    sheet = indexed_practice(title="Jardin partagé", themes=[term("theme", "parentalite")])
+    sheet.refresh_from_db()
+    revision = sheet.published_revision
+    lien_social = term("theme", "lien_social")
+    revision.content = {
+        **revision.content,
+        "themes": [{"code": lien_social.code, "label": lien_social.label}],
+    }
+    revision.save()
+
+    index_practice(sheet)
+
+    facets = stored_facets()
+    assert facets[b"theme=lien_social"] == [sheet.pk]
+    assert facets.get(b"theme=parentalite", []) == []
+    by_theme = search_practices(SearchQuery(filters={"theme": ["parentalite"]}))
+    assert by_theme.total == 0
+
+
+def test_a_word_typed_like_a_facet_key_finds_words_only():
+    sheet = indexed_practice(title="Théâtre forum", themes=[term("theme", "parentalite")])
+
+    assert found("theme") == []
+    assert found("thea") == [sheet.pk]
+
+
 def test_a_rebuild_in_two_other_processes_writes_the_same_index(monkeypatch):
+    themes = [term("theme", "parentalite"), term("theme", "lien_social")]
     sheets = [
-        indexed_practice(title=f"Jardin {n}", summary="Un potager de quartier.") for n in range(5)
+        indexed_practice(
+            title=f"Jardin {n}", summary="Un potager de quartier.", themes=themes[n % 2 :]
+        )
+        for n in range(5)
     ]
     indexed_practice(title="Atelier cuisine", summary="Des repas.", description="Un potager.")
     before = stored()
+    assert len(stored_facets()[b"theme=lien_social"]) == 5
 
     monkeypatch.setattr(indexing, "IN_A_SECOND_PROCESS", 1)
     monkeypatch.setattr(indexing, "BATCH", 2)  # three batches: both processes take some
+    monkeypatch.setattr(indexing, "IN_FLIGHT", 2)  # the old index cleared after the second
     assert reindex_all() == 6
 
     assert stored() == before

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    from maillage.practices.search.documents import analysed_parts
+    from maillage.practices.search.documents import terms_of
     from maillage.practices.search.words import Postings, insert
 
     documents = (
@@ -15,7 +15,7 @@ def fill(apps, schema_editor):
     )
     postings = Postings()
     for pk, title, summary, body in documents.iterator(chunk_size=2000):
-        postings.add(pk, analysed_parts(title, summary, body))
+        postings.add(pk, terms_of(title, summary, body), ())
     insert(postings.rows())
 
 

@@ -7,8 +7,9 @@ a few microseconds each, whatever the number of results. The list of the sheets 
 is kept beside them: pages in date order, and the order within a group of equally relevant
 results (`ranking.py`), come from it. The tables stay the truth: every
 write to the index changes `SearchIndexState.token` in its own transaction, and a search that
-finds another token than its bitmaps' reloads them (two grouped queries), so a count is never
-stale, not even inside a transaction that is later rolled back."""
+finds another token than its bitmaps' reloads them (two queries), so a count is never
+stale, not even inside a transaction that is later rolled back. The facet values' bitmaps are
+rows of the word table (`words.py`)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
-from maillage.practices.search import backends
-from maillage.practices.search.backends.base import DOCUMENTS, FACETS
+from maillage.practices.search.backends.base import DOCUMENTS, FACET, WORDS
+from maillage.practices.search.facets import facet_of
 
 STATE = "practices_searchindexstate"
 
@@ -62,11 +63,14 @@ class Bitmaps:
 _loaded: Bitmaps | None = None
 
 
-def from_ids(ids: Iterable[int]) -> int:
+def from_ids(ids: Iterable[int] | np.ndarray) -> int:
     """The bitmap of these ids: one byte per id set in an array, packed eight to a byte,
     read as one little-endian number. Building a rebuild's word bitmaps (35 million ids at
     100 000 sheets) took 17 s in a Python loop."""
-    positions = np.fromiter(ids, dtype=np.int64) if not isinstance(ids, array) else np.asarray(ids)
+    if isinstance(ids, array | np.ndarray):
+        positions = np.asarray(ids)
+    else:
+        positions = np.fromiter(ids, dtype=np.int64)
     if not positions.size:
         return 0
     flags = np.zeros(int(positions.max()) + 1, dtype=np.uint8)
@@ -93,6 +97,37 @@ def ids_of(bitmap: int) -> list[int]:
     return found
 
 
+_DENSE, _SPARSE = b"B", b"L"
+
+
+def _ids_bytes(ids: Iterable[int] | np.ndarray) -> bytes:
+    """Ids as stored: 4 bytes each, little-endian whatever the machine."""
+    return _SPARSE + np.asarray(ids, dtype="<u4").tobytes()
+
+
+def encode(bitmap: int) -> bytes:
+    """A bitmap as stored: its bytes, or the list of its ids when that is shorter (a rare word
+    of a large collection)."""
+    dense = bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little")
+    if bitmap.bit_count() * 4 >= len(dense):
+        return _DENSE + dense
+    return _ids_bytes(ids_of(bitmap))
+
+
+def decode(blob: bytes | memoryview) -> int:
+    blob = bytes(blob)
+    if blob[:1] == _DENSE:
+        return int.from_bytes(blob[1:], "little")
+    return from_ids(np.frombuffer(blob, dtype="<u4", offset=1))
+
+
+def encode_ids(ids: np.ndarray) -> bytes:
+    """As `encode(from_ids(ids))` for sorted ids, without building the bitmap of a rare word."""
+    if len(ids) * 4 < int(ids[-1]) // 8 + 1:
+        return _ids_bytes(ids)
+    return encode(from_ids(ids))
+
+
 def touch() -> None:
     """Mark the index as changed; called by every write to it, in its transaction."""
     token = uuid.uuid4().hex
@@ -110,15 +145,12 @@ def _token() -> str | None:
 
 
 def _load(token: str | None) -> Bitmaps:
-    backend = backends.current()
     values: dict[str, dict[str, int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT facet, value, {backend.id_list('document_id')} "
-            f"FROM {FACETS} GROUP BY facet, value"
-        )
-        for facet, value, id_list in cursor.fetchall():
-            values.setdefault(facet, {})[value] = from_id_list(id_list)
+        cursor.execute(f"SELECT stem, documents FROM {WORDS} WHERE part = %s", [FACET])
+        for key, blob in cursor.fetchall():
+            facet, value = facet_of(bytes(key).decode())
+            values.setdefault(facet, {})[value] = decode(blob)
         cursor.execute(
             f"SELECT practice_id FROM {DOCUMENTS} ORDER BY published_at DESC NULLS LAST, practice_id DESC"
         )

@@ -9,17 +9,20 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from maillage.practices.search.analysis import analysed, folded_words
-from maillage.practices.search.facets import facet_values
+from maillage.practices.search.analysis import folded_words, terms
+from maillage.practices.search.facets import facet_values, filed_under
 from maillage.practices.snapshot import SECTION_FIELDS as BODY_FIELDS
 from maillage.practices.snapshot import TERM_LIST_FIELDS as TERM_FIELDS
 
+# Title, summary and body as lists of search terms.
+Terms = tuple[list[str], list[str], list[str]]
 
-def analysed_parts(title: str, summary: str, body: str) -> tuple[str, str, str]:
-    return analysed(title), analysed(summary), analysed(body)
+
+def terms_of(title: str, summary: str, body: str) -> Terms:
+    return terms(title), terms(summary), terms(body)
 
 
-@dataclass(frozen=True)
+@dataclass
 class IndexDocument:
     practice_id: int
     title: str
@@ -27,7 +30,9 @@ class IndexDocument:
     body: str  # the sheet's text, then the words it is filed under, for search and snippets
     published_at: datetime | None
     display: dict[str, list[str]]  # territory names and forms of intervention, for result lists
-    facets: frozenset[tuple[str, str]]
+    facets: list[str]  # the facet values it is filed under, as `facets.filed_under` keys
+    # What the backend's `prepare` made of it for its full-text rows, if it was called.
+    prepared: Any = None
 
     @property
     def title_words(self) -> str:
@@ -35,9 +40,21 @@ class IndexDocument:
         return " ".join(folded_words(self.title))
 
     @cached_property
+    def terms(self) -> Terms:
+        """Title, summary and body as search terms (the word bitmaps)."""
+        return terms_of(self.title, self.summary, self.body)
+
+    @cached_property
     def analysed(self) -> tuple[str, str, str]:
-        """Title, summary and body as search terms (the full text and the word bitmaps)."""
-        return analysed_parts(self.title, self.summary, self.body)
+        """`terms` as strings (the full text)."""
+        title, summary, body = (" ".join(part) for part in self.terms)
+        return title, summary, body
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A rebuild's worker sends the documents it prepared without their `terms`: a
+        # thousand small strings each, which the writing process would spend longer decoding
+        # than the analysed strings they make.
+        return {name: value for name, value in self.__dict__.items() if name != "terms"}
 
 
 def _filed_under(content: Mapping[str, Any]) -> str:
@@ -70,5 +87,5 @@ def build_document(
             "territories": [t["name"] for t in content.get("territories") or []],
             "isic_forms": [t["label"] for t in content.get("isic_forms") or []],
         },
-        facets=frozenset(facet_values(content, ancestors)),
+        facets=filed_under(facet_values(content, ancestors)),
     )

@@ -100,6 +100,22 @@ def facet_values(
     return values
 
 
+def key_of(facet: str, value: str) -> str:
+    """The key the index stores a facet value under."""
+    return f"{facet}={value}"
+
+
+def filed_under(values: Iterable[tuple[str, str]]) -> list[str]:
+    """The keys of (facet, value) pairs, sorted."""
+    return sorted(key_of(facet, value) for facet, value in values)
+
+
+def facet_of(key: str) -> tuple[str, str]:
+    """The (facet, value) of a key of `key_of`."""
+    facet, _, value = key.partition("=")
+    return facet, value
+
+
 def labels(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """French labels of facet values: one query for the terms, one for the territories."""
     wanted: dict[str, set[str]] = {}

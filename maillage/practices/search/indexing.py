@@ -6,10 +6,9 @@ rolled-back publication leaves no trace. `reindex_all` rebuilds everything in bu
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from itertools import islice
-from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -18,8 +17,8 @@ from django.db.models.functions import Cast
 
 from maillage.practices.models import Practice, Status
 from maillage.practices.search import backends, bitmaps, preparing, words
-from maillage.practices.search.backends.base import DOCUMENTS, FACETS
-from maillage.practices.search.documents import IndexDocument, analysed_parts, build_document
+from maillage.practices.search.backends.base import DOCUMENTS
+from maillage.practices.search.documents import IndexDocument, build_document, terms_of
 from maillage.practices.search.facets import isic_ancestors
 from maillage.practices.search.models import SearchDocument
 
@@ -35,30 +34,33 @@ _DOCUMENT_COLUMNS = (
     "body",
     "published_at",
     "display",
+    "facets",
 )
 _encoder = DjangoJSONEncoder()
 
 
 def _take_out(practice_id: int) -> set[words.Key]:
-    """Take a sheet's document out of the index; returns the words it held, read from the
-    text it still had (its bits are then cleared or kept by `words.change`)."""
+    """Take a sheet's document out of the index; returns the keys it held, read from the
+    text and facet values it still had (their bits are then cleared or kept by `words.change`)."""
     # (Triggers on the documents change the token when a deleted sheet takes its document
     # away; here the indexer says so itself.)
     bitmaps.touch()
     held: set[words.Key] = set()
-    stored = SearchDocument.objects.filter(pk=practice_id).values_list("title", "summary", "body")
-    for title, summary, body in stored:
-        held = words.keys_of(analysed_parts(title, summary, body))
+    stored = SearchDocument.objects.filter(pk=practice_id).values_list(
+        "title", "summary", "body", "facets"
+    )
+    for title, summary, body, facets in stored:
+        held = words.keys_of(terms_of(title, summary, body), facets)
     backends.current().delete_fulltext([practice_id])
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FACETS} WHERE document_id = %s", [practice_id])
         cursor.execute(f"DELETE FROM {DOCUMENTS} WHERE practice_id = %s", [practice_id])
     return held
 
 
 def store(documents: Sequence[IndexDocument]) -> None:
-    """Insert new documents: rows, facets and full text, in the fewest statements (their
-    words are the caller's: `words.change` for one sheet, `words.insert` for a rebuild)."""
+    """Insert new documents: rows and full text, in the fewest statements (their words and
+    facet values are the caller's: `words.change` for one sheet, `words.insert` for a
+    rebuild)."""
     backend = backends.current()
     datetime_value = connection.ops.adapt_datetimefield_value
     backend.insert_rows(
@@ -73,17 +75,9 @@ def store(documents: Sequence[IndexDocument]) -> None:
                 doc.body,
                 datetime_value(doc.published_at),
                 _encoder.encode(doc.display),
+                _encoder.encode(doc.facets),
             )
             for doc in documents
-        ],
-    )
-    backend.insert_rows(
-        FACETS,
-        ("document_id", "facet", "value"),
-        [
-            (doc.practice_id, facet, value)
-            for doc in documents
-            for facet, value in sorted(doc.facets)
         ],
     )
     backend.write_fulltext(documents)
@@ -102,7 +96,7 @@ def index_practice(practice: Practice) -> None:
             practice.pk, revision.content, practice.published_at, isic_ancestors()
         )
         store([document])
-        words.change(practice.pk, held, words.keys_of(document.analysed))
+        words.change(practice.pk, held, words.keys_of(document.terms, document.facets))
 
 
 def remove_practice(practice_id: int) -> None:
@@ -110,51 +104,72 @@ def remove_practice(practice_id: int) -> None:
         words.change(practice_id, _take_out(practice_id), set())
 
 
-def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def _published() -> QuerySet[Practice]:
     return Practice.objects.filter(published_revision__isnull=False).exclude(status=Status.ARCHIVED)
 
 
-def published_rows() -> Iterator[preparing.Row]:
-    """(id, published content as JSON text, published_at) of every sheet online, streamed:
-    the text is decoded where it is analysed."""
+def published_batches() -> Iterator[list[preparing.Row]]:
+    """(id, published content as JSON text, published_at) of every sheet online, BATCH at a
+    time, each batch its own query (keyed on the last id), so that no read is left open while
+    the old index is dropped. The text is decoded where it is analysed."""
     content = Cast("published_revision__content", TextField())
-    return _published().order_by("pk").values_list("pk", content, "published_at").iterator(BATCH)
+    rows = _published().order_by("pk").values_list("pk", content, "published_at")
+    last = 0
+    while batch := list(rows.filter(pk__gt=last)[:BATCH]):
+        yield batch
+        last = batch[-1][0]
 
 
-def _index_here(rows: Iterable[preparing.Row]) -> int:
+def _clear() -> list[tuple[str, str]]:
+    """Empty the index and drop the indexes only searches read; returns their definitions."""
+    backend = backends.current()
+    backend.clear_index()
+    words.clear()
+    definitions = backend.index_definitions()
+    with connection.cursor() as cursor:
+        for name, _ in definitions:
+            cursor.execute(f"DROP INDEX {name}")
+    return definitions
+
+
+def _index_here(batches: Iterable[list[preparing.Row]]) -> tuple[int, list[tuple[str, str]]]:
+    definitions = _clear()
     ancestors = isic_ancestors()
     postings = words.Postings()
     count = 0
-    for chunk in _chunks(rows, BATCH):
-        store(preparing.prepare(chunk, ancestors, postings))
-        count += len(chunk)
+    for batch in batches:
+        store(preparing.prepare(batch, ancestors, postings))
+        count += len(batch)
     words.insert(postings.rows())
-    return count
+    return count, definitions
 
 
-def _index_beside(rows: Iterable[preparing.Row]) -> int:
+# Batches handed to the workers and not yet written: they prepare the first ones while the
+# old index is cleared, and always have the next ones queued while this process writes.
+IN_FLIGHT = 8
+
+
+def _index_beside(batches: Iterable[list[preparing.Row]]) -> tuple[int, list[tuple[str, str]]]:
     count = 0
-    with preparing.Workers(isic_ancestors()) as worker:
-        pending: Future[list[IndexDocument]] | None = None
-        for chunk in _chunks(rows, BATCH):
-            prepared = worker.submit(chunk)
-            if pending is not None:
-                count += _store(pending)
-            pending = prepared
-        if pending is not None:
-            count += _store(pending)
-        words.insert(worker.finish())
-    return count
+    definitions: list[tuple[str, str]] | None = None
+    with preparing.Workers(isic_ancestors()) as workers:
+        pending: deque[Future[list[IndexDocument]]] = deque()
+        for batch in batches:
+            pending.append(workers.submit(batch))
+            if len(pending) >= IN_FLIGHT:
+                if definitions is None:
+                    definitions = _clear()
+                count += _store(pending.popleft())
+        if definitions is None:
+            definitions = _clear()
+        while pending:
+            count += _store(pending.popleft())
+        words.insert(workers.finish())
+    return count, definitions
 
 
-def _store(pending: Future[list[IndexDocument]]) -> int:
-    documents = pending.result()
+def _store(prepared: Future[list[IndexDocument]]) -> int:
+    documents = prepared.result()
     store(documents)
     return len(documents)
 
@@ -165,17 +180,12 @@ def reindex_all() -> int:
     The indexes only searches read are dropped while the rows are written, then built again
     from all of them. On PostgreSQL, searches wait for the rebuild to end (TRUNCATE and DROP
     INDEX lock their tables), where they would otherwise read the old index."""
-    backend = backends.current()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic():
         bitmaps.touch()
-        backend.clear_index()
-        words.clear()
-        definitions = backend.index_definitions()
-        for name, _ in definitions:
-            cursor.execute(f"DROP INDEX {name}")
         beside = _published().count() >= IN_A_SECOND_PROCESS
-        count = (_index_beside if beside else _index_here)(published_rows())
-        backend.settle()
-        for _, definition in definitions:
-            cursor.execute(definition)
+        count, definitions = (_index_beside if beside else _index_here)(published_batches())
+        backends.current().settle()
+        with connection.cursor() as cursor:
+            for _, definition in definitions:
+                cursor.execute(definition)
         return count

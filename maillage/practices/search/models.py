@@ -1,8 +1,7 @@
 """The search index's own tables: derived data, rebuilt by `reindex_practices`.
 
-One row per published sheet (`SearchDocument`), one per (facet, value) it is filed under
-(`SearchFacet`), and one per (word, part of the text) listing the sheets that hold it
-(`SearchWord`). The full-text part is backend-specific and created by the migrations: on SQLite
+One row per published sheet (`SearchDocument`), and one per word and part of the text, and per
+facet value, listing the sheets that hold it (`SearchWord`). The full-text part is backend-specific and created by the migrations: on SQLite
 two FTS5 tables whose rowid is the practice id (emptied by a trigger when documents are
 deleted); on PostgreSQL the weighted `tsvector`s of `SearchVector`, with GIN indexes.
 """
@@ -22,6 +21,9 @@ class SearchDocument(models.Model):
     body = models.TextField()
     published_at = models.DateTimeField(null=True)
     display = models.JSONField(default=dict)
+    # The facet values it is filed under (`facets.filed_under`): the keys whose bits a new
+    # version or its removal clears (`words.change`).
+    facets = models.JSONField(default=list)
 
     class Meta:
         # The order of pages by date, ties included: read in order, no sort.
@@ -31,26 +33,6 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class SearchFacet(models.Model):
-    document = models.ForeignKey(
-        SearchDocument, models.CASCADE, related_name="facets", db_index=False
-    )
-    facet = models.CharField(max_length=32)
-    value = models.CharField(max_length=64)
-
-    class Meta:
-        constraints = [
-            # Also the index that reads the facets of a set of documents.
-            models.UniqueConstraint(
-                fields=["document", "facet", "value"], name="search_facet_unique"
-            )
-        ]
-        indexes = [models.Index(fields=["facet", "value", "document"], name="search_facet_lookup")]
-
-    def __str__(self) -> str:
-        return f"{self.facet}={self.value}"
 
 
 class SearchIndexState(models.Model):
@@ -80,16 +62,18 @@ class SearchVector(models.Model):
 
 
 class SearchWord(models.Model):
-    """The sheets holding a word (a stem of `analysis.terms`) in one part of their text: a
-    bitmap of practice ids (see `words.py`). The stem is stored as ASCII bytes, which every
-    database compares byte by byte: a word being typed reads the range of stems it begins."""
+    """The sheets holding a word (a stem of `analysis.terms`) in one part of their text, or
+    filed under a facet value (part FACET, stem « facet=value »): a bitmap of practice ids
+    (see `words.py`). The stem is stored as ASCII bytes, which every database compares byte by
+    byte: a word being typed reads the range of stems it begins."""
 
     class Part(models.TextChoices):
         TITLE = "t", "titre"
         SUMMARY = "s", "résumé"
         BODY = "b", "texte"
+        FACET = "f", "classement"
 
-    stem = models.BinaryField(max_length=64)
+    stem = models.BinaryField(max_length=100)
     part = models.CharField(max_length=1, choices=Part.choices)
     documents = models.BinaryField()
 

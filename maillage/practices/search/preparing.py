@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import json
 import multiprocessing
+import os
 import signal
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,15 +29,19 @@ Row = tuple[int, str, Any]
 def prepare(
     rows: Sequence[Row], ancestors: Mapping[str, list[str]], postings: Postings
 ) -> list[IndexDocument]:
-    """The index documents of these rows, analysed, their words added to `postings`."""
+    """The index documents of these rows, analysed, their words and facet values added to
+    `postings`."""
+    from maillage.practices.search.backends import current
     from maillage.practices.search.documents import build_document
 
+    backend = current()
     documents = [
         build_document(pk, json.loads(content), published_at, ancestors)
         for pk, content, published_at in rows
     ]
     for doc in documents:
-        postings.add(doc.practice_id, doc.analysed)
+        postings.add(doc.practice_id, doc.terms, doc.facets)
+        backend.prepare(doc)
     return documents
 
 
@@ -48,6 +53,8 @@ def _start(ancestors: Mapping[str, list[str]]) -> None:
     from maillage.practices.search.words import Postings
 
     _leave_with_parent()
+    # The writing process is the one a rebuild waits for: these take the time it leaves.
+    os.nice(10)
     _state.update(ancestors=ancestors, postings=Postings())
 
 
@@ -92,6 +99,10 @@ class Workers:
             for _ in range(processes)
         ]
         self._turn = 0
+
+    @property
+    def count(self) -> int:
+        return len(self._pools)
 
     def submit(self, rows: Sequence[Row]) -> Future[list[IndexDocument]]:
         pool = self._pools[self._turn % len(self._pools)]

@@ -8,9 +8,9 @@ from collections import Counter
 
 from django.db import connection
 
-from maillage.practices.search import backends
+from maillage.practices.search import backends, bitmaps
 from maillage.practices.search.analysis import terms
-from maillage.practices.search.backends.base import FACETS, placeholders
+from maillage.practices.search.facets import facet_of
 from maillage.practices.search.hits import hits
 from maillage.practices.search.models import SearchDocument
 from maillage.practices.search.query import Hit
@@ -34,16 +34,12 @@ def similar_practices(practice_id: int, limit: int = 5) -> list[Hit]:
     with connection.cursor() as cursor:
         cursor.execute(*backends.current().related(words, practice_id, CANDIDATES))
         candidates = [row[0] for row in cursor.fetchall()]
-        if not candidates:
-            return []
-        marks = placeholders(len(candidates))
-        cursor.execute(
-            f"SELECT f.document_id, COUNT(*) FROM {FACETS} f JOIN {FACETS} mine "
-            f"ON mine.facet = f.facet AND mine.value = f.value AND mine.document_id = %s "
-            f"WHERE f.document_id IN ({marks}) GROUP BY f.document_id",
-            [practice_id, *candidates],
-        )
-        shared = dict(cursor.fetchall())
+    if not candidates:
+        return []
+    shared: Counter[int] = Counter()
+    index, among = bitmaps.current(), bitmaps.from_ids(candidates)
+    for facet, value in map(facet_of, document.facets):
+        shared.update(bitmaps.ids_of(index.values.get(facet, {}).get(value, 0) & among))
     # Text rank breaks ties between sheets that share as many facet values.
     ordered = sorted(candidates, key=lambda pk: (-shared.get(pk, 0), candidates.index(pk)))
     return hits(ordered[:limit], [])

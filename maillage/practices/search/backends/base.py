@@ -12,9 +12,11 @@ from maillage.practices.search.documents import IndexDocument
 from maillage.practices.search.query import Clause
 
 DOCUMENTS = "practices_searchdocument"
-FACETS = "practices_searchfacet"
-# Indexes that only searches read (the unique (document, facet, value) one also serves writes).
-SEARCH_INDEXES = ("search_facet_lookup", "search_document_published")
+# Which sheets hold each word, and each facet value: a bitmap per key (`words.py`).
+WORDS = "practices_searchword"
+FACET = "f"  # the part of a facet value's row, whose key is « facet=value »
+# Indexes that only searches read.
+SEARCH_INDEXES = ("search_document_published",)
 
 # (SQL, parameters): a fragment of a query, in Django's %s parameter style.
 Fragment = tuple[str, list[Any]]
@@ -57,6 +59,10 @@ class Backend(Protocol):
 
     def clear_index(self) -> None:
         """Empty the whole index (documents, facets, full text), to write it again."""
+
+    def prepare(self, document: IndexDocument) -> None:
+        """Compute what `write_fulltext` needs of a document where the document is prepared:
+        in a rebuild's worker process, so that the writing process only writes."""
 
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         """Take documents out of the full-text index, before their rows are deleted."""

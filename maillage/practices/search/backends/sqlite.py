@@ -1,5 +1,6 @@
 """SQLite FTS5. FTS5 has no French stemmer, so the tables hold text analysed in Python
-(`analysis.analysed`: folded, stop words dropped, stemmed); queries are analysed the same way.
+(`IndexDocument.analysed`: folded, stop words dropped, stemmed); queries are analysed the same
+way.
 Rows are keyed by rowid = practice id.
 
 Two tables (migration 0004): `practices_search_fts` (title, summary, body), the whole text, for
@@ -17,7 +18,6 @@ from django.db import connection
 
 from maillage.practices.search.backends.base import (
     DOCUMENTS,
-    FACETS,
     SEARCH_INDEXES,
     Fragment,
     placeholders,
@@ -123,7 +123,6 @@ class SqliteBackend:
                 cursor.execute(
                     f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', %s)", [HASHSIZE]
                 )
-            cursor.execute(f"DELETE FROM {FACETS}")
             # The per-row trigger (migration 0004) would run three statements for each of the
             # documents, over tables just emptied: taken off while they go (a third of the
             # time), put back as SQLite recorded it, in the same transaction.
@@ -137,6 +136,9 @@ class SqliteBackend:
             cursor.execute(f"DELETE FROM {DOCUMENTS}")
             for _, definition in triggers:
                 cursor.execute(definition)
+
+    def prepare(self, document: IndexDocument) -> None:
+        document.analysed  # noqa: B018  (a cached property: computed now, where it is cheaper)
 
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         """Nothing to do: the trigger on the documents deletes their full text."""

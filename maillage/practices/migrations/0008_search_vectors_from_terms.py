@@ -1,0 +1,86 @@
+"""PostgreSQL: the vectors are written from the terms the word bitmaps use (see
+search/backends/postgresql.py), no longer by `to_tsvector` with the `maillage_french`
+configuration: the existing ones are written again that way, and the configuration, now unused,
+is dropped. Going back makes it again and has the database analyse the text again.
+
+The long values of the index (vectors, summaries, bodies) are compressed with lz4 where the
+server has it (PostgreSQL 14 and later, built with it as the Debian packages are): writing
+them with the default pglz took a sixth of a full rebuild. Nothing to do on SQLite."""
+
+from importlib import import_module
+
+from django.db import migrations
+
+BATCH = 2000
+# As migration 0003 wrote them.
+ANALYSED_BY_THE_DATABASE = """UPDATE practices_searchvector v SET
+    search_vector = h.head || setweight(to_tsvector('public.maillage_french', d.body), 'C'),
+    head_vector = h.head
+    FROM practices_searchdocument d, LATERAL (SELECT
+        setweight(to_tsvector('public.maillage_french', d.title), 'A')
+        || setweight(to_tsvector('public.maillage_french', d.summary), 'B') AS head) AS h
+    WHERE v.document_id = d.practice_id"""
+
+
+def _compression(method, condition):
+    """Set the compression of the index's long values, on servers where `condition` holds
+    (built from this module's constants only, hence the `noqa: S608`)."""
+    columns = {
+        "practices_searchvector": ("search_vector", "head_vector"),
+        "practices_searchdocument": ("summary", "body"),
+    }
+    statements = "\n".join(
+        f"ALTER TABLE {table} "
+        + ", ".join(f"ALTER COLUMN {column} SET COMPRESSION {method}" for column in names)
+        + ";"
+        for table, names in columns.items()
+    )
+    return f"""DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression'
+               AND {condition}) THEN
+        {statements}
+    END IF;
+END $$"""  # noqa: S608
+
+
+LZ4 = _compression("lz4", "'lz4' = ANY(enumvals)")
+PGLZ = _compression("DEFAULT", "TRUE")
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(LZ4)
+    from maillage.practices.search.backends.postgresql import vectors
+    from maillage.practices.search.documents import terms_of
+
+    documents = (
+        apps.get_model("practices", "SearchDocument")
+        .objects.order_by("pk")
+        .values_list("pk", "title", "summary", "body")
+    )
+    with schema_editor.connection.cursor() as cursor:
+        last = 0
+        while batch := list(documents.filter(pk__gt=last)[:BATCH]):
+            cursor.executemany(
+                "UPDATE practices_searchvector SET search_vector = %s::tsvector, "
+                "head_vector = %s::tsvector WHERE document_id = %s",
+                [(*vectors(terms_of(*text)), pk) for pk, *text in batch],
+            )
+            last = batch[-1][0]
+    schema_editor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS public.maillage_french")
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    first = import_module("maillage.practices.migrations.0002_search_index")
+    schema_editor.execute(first.POSTGRESQL_FORWARD[1])  # the configuration
+    schema_editor.execute(PGLZ)
+    schema_editor.execute(ANALYSED_BY_THE_DATABASE)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("practices", "0007_search_facet_bitmaps")]
+
+    operations = [migrations.RunPython(forward, backward)]
