@@ -33,9 +33,13 @@ $(STAMP_NPM): package.json package-lock.json
 	touch $@
 
 # French is the source language: the catalogue copies each msgid (msgen, from gettext) so that
-# French plural rules apply. Run after adding or changing strings; commit the .po and .mo.
+# French plural rules apply. makemessages guesses a changed string's text from a similar one
+# (« fuzzy »): msgattrib empties those guesses, and msgen copies the msgid in their place.
+# Run after adding or changing strings; commit the .po and .mo.
 messages: $(STAMP_PY)
 	cd maillage && ../$(BIN)/maillage makemessages -l fr --no-obsolete --no-location
+	msgattrib --clear-fuzzy --empty --clear-previous maillage/locale/fr/LC_MESSAGES/django.po \
+	  -o maillage/locale/fr/LC_MESSAGES/django.po
 	msgen maillage/locale/fr/LC_MESSAGES/django.po -o maillage/locale/fr/LC_MESSAGES/django.po
 	cd maillage && ../$(BIN)/maillage compilemessages
 
