@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maillage.ingestion.models import CandidatePractice, Citation, Document, ImportBatch, Reference
 from maillage.organisations.access import has_role, is_national_admin, organisation_ids
@@ -29,6 +30,11 @@ IMPORTER_ROLES = (Role.DOCUMENTALIST, Role.COORDINATOR)
 
 def can_import(user: User | AnonymousUser) -> bool:
     return is_national_admin(user) or any(has_role(user, role) for role in IMPORTER_ROLES)
+
+
+MERGE_REFUSAL = gettext_lazy(
+    "Seuls les documentalistes et les administrateurs nationaux fusionnent des notices."
+)
 
 
 def can_merge_references(user: User | AnonymousUser) -> bool:

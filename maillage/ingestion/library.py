@@ -53,9 +53,10 @@ def readable_reference(user: User | AnonymousUser, pk: int) -> Reference:
     return reference
 
 
-def reference_or_404(pk: int) -> Reference:
-    """The record `pk`, merged or not, for a write function that checks who may touch it."""
-    reference = Reference.objects.filter(pk=pk).first()
+def record_or_404(user: User | AnonymousUser, pk: int) -> Reference:
+    """The record `pk` among those `user` sees, not merged into another (one to merge); the
+    same 404 as an unknown number otherwise."""
+    reference = records(user).filter(pk=pk).first()
     if reference is None:
         raise Http404(_("Aucune notice ne porte ce numéro."))
     return reference

@@ -861,10 +861,7 @@ def merge_references(*, actor: User, keep: Reference, other: Reference) -> Refer
     """One record for two variants of a source: `keep` takes the fields it lacks from `other`
     and all its citations; `other` stays, marked merged, so that its key keeps leading to
     `keep` when a later document cites it again."""
-    require(
-        access.can_merge_references(actor),
-        _("Seuls les documentalistes fusionnent les notices de la bibliothèque."),
-    )
+    require(access.can_merge_references(actor), str(access.MERGE_REFUSAL))
     if keep.pk == other.pk:
         raise ValidationError(_("Une notice ne peut pas être fusionnée avec elle-même."))
     kept, merged = (

@@ -308,6 +308,24 @@ def test_a_running_action_is_linked_to_the_agreed_priority_it_answers(scene):
     ).exists()
 
 
+def test_an_action_moved_to_another_priority_leaves_a_trace_on_the_one_it_left(scene):
+    first, second = agreed_priority(scene), agreed_priority(scene, "Accueil")
+    action = ActionFactory(organisation=scene.partner_org)
+    worker = facilitator(action, scene.voter)
+    operations.link_action_to_priority(actor=worker, priority=first, action=action)
+
+    operations.link_action_to_priority(actor=worker, priority=second, action=action)
+
+    trail = AuditEntry.objects.filter(
+        action="link_action_to_priority", object_type="diagnostics.priority", object_id=first.pk
+    ).order_by("pk")
+    assert [(entry.before, entry.after) for entry in trail] == [
+        (None, {"action": action.pk}),
+        ({"action": action.pk}, {"action": None}),
+    ]
+    assert list(first.actions.all()) == [] and list(second.actions.all()) == [action]
+
+
 def test_only_the_actions_team_links_it_and_only_to_an_agreed_priority(scene):
     action = ActionFactory(organisation=scene.partner_org)
     with pytest.raises(PermissionDenied):

@@ -130,3 +130,28 @@ def test_a_documentalist_merges_and_others_are_refused(client):
     assert Reference.objects.get(pk=variant.pk).merged_into_id == kept.pk
     client.force_login(documentalist)
     assert client.get(f"{URL}/{variant.pk}").json()["id"] == kept.pk
+
+
+def test_merging_with_a_record_one_does_not_see_answers_as_for_an_unknown_number(client):
+    documentalist = member(Role.DOCUMENTALIST)
+    document = DocumentFactory(organisation=documentalist.memberships.get().organisation)
+    kept, hidden = ReferenceFactory(), ReferenceFactory()
+    CitationFactory(reference=kept, document=document)
+    CitationFactory(reference=hidden)  # cited by another organisation's document only
+    merged_away = ReferenceFactory(merged_into=hidden)
+    _token, key = create_api_token(actor=documentalist, name="x")
+
+    def merge(other: int):
+        return client.post(
+            f"{URL}/{kept.pk}/merge",
+            json.dumps({"other": other}),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}"},
+        )
+
+    unknown = merge(999_999)
+    assert unknown.status_code == 404
+    for other in (hidden.pk, merged_away.pk):
+        response = merge(other)
+        assert (response.status_code, response.json()) == (404, unknown.json())
+    assert not Reference.objects.filter(merged_into=kept).exists()

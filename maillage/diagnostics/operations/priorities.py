@@ -262,9 +262,15 @@ def link_action_to_priority(
 
 
 def _tie(actor: User, operation: str, priority: Priority, action: CollectiveAction) -> None:
-    """Record `priority` as the origin of `action`, in the trail of both."""
-    before = {"priority": action.priority_id}
+    """Record `priority` as the origin of `action`, in the trail of both, and in the trail of
+    the priority it came from when it is moved."""
+    previous = action.priority
     action.priority = priority
     action.save(update_fields=["priority"])
+    before = {"priority": previous.pk if previous else None}
     audit.record(actor, operation, action, before=before, after={"priority": priority.pk})
     audit.record(actor, operation, priority, after={"action": action.pk})
+    if previous is not None and previous.pk != priority.pk:
+        audit.record(
+            actor, operation, previous, before={"action": action.pk}, after={"action": None}
+        )

@@ -11,8 +11,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
 from maillage.api_errors import ErrorOut
-from maillage.ingestion import library, operations
+from maillage.ingestion import access, library, operations
 from maillage.ingestion.models import DocumentType, Reference
+from maillage.organisations.access import require
 from maillage.organisations.models import User
 from maillage.organisations.tokens import TokenAuth
 
@@ -154,9 +155,12 @@ def merge_reference(
     request: HttpRequest, reference_id: int, payload: LibraryMergeIn
 ) -> dict[str, Any]:
     actor: User = request.auth  # type: ignore[attr-defined]
+    # Refused as on the page before the records are looked up: a record one does not see
+    # answers 404 like an unknown number, whatever its state.
+    require(access.can_merge_references(actor), str(access.MERGE_REFUSAL))
     kept = operations.merge_references(
         actor=actor,
-        keep=library.reference_or_404(reference_id),
-        other=library.reference_or_404(payload.other),
+        keep=library.record_or_404(actor, reference_id),
+        other=library.record_or_404(actor, payload.other),
     )
     return _detail(request, library.readable_reference(actor, kept.pk))

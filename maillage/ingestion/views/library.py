@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from maillage.ingestion import access, library, operations
@@ -21,9 +20,6 @@ from maillage.organisations.access import require
 from maillage.web.operation_errors import flash_operation_errors
 
 PAGE_SIZE = 30
-MERGE_REFUSAL = gettext_lazy(
-    "Seuls les documentalistes et les administrateurs nationaux fusionnent des notices."
-)
 
 
 def reference_list(request: HttpRequest) -> HttpResponse:
@@ -59,7 +55,7 @@ def reference_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_merge = access.can_merge_references(request.user)
     form = None
     if can_merge or request.method == "POST":
-        require(can_merge, str(MERGE_REFUSAL))
+        require(can_merge, str(access.MERGE_REFUSAL))
         form = MergeReferenceForm(
             request.POST or None,
             choices=library.records(request.user)
