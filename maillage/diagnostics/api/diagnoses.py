@@ -298,18 +298,7 @@ def list_diagnoses(request: HttpRequest, params: Query[DiagnosisListParams]) -> 
 )
 def create_diagnosis(request: HttpRequest, payload: DiagnosisCreateIn) -> Status[dict[str, Any]]:
     actor: User = request.auth  # type: ignore[attr-defined]
-    fields = _resolve(payload.dict())
-    composed = {name: fields.pop(name) for name in ("territory_name", "territory_kind", "communes")}
-    if not composed["territory_name"] and not composed["communes"]:
-        diagnosis = operations.create_diagnosis(actor=actor, **fields)
-    elif fields.pop("territory") is not None:
-        raise ValidationError(
-            {"territory": [_("Choisissez un territoire existant ou composez-en un, pas les deux.")]}
-        )
-    else:
-        diagnosis = operations.create_diagnosis_on_composed_territory(
-            actor=actor, **composed, **fields
-        )
+    diagnosis = operations.create_diagnosis_where(actor=actor, **_resolve(payload.dict()))
     return Status(201, _detail_for(request, diagnosis.pk))
 
 

@@ -181,7 +181,7 @@ def create_diagnosis(
     actor: User,
     organisation: Organisation,
     title: str,
-    territory: Territory,
+    territory: Territory | None,
     kind: str = DiagnosisKind.SHARED,
     purpose: str = "",
     start_date: datetime.date | None = None,
@@ -250,6 +250,37 @@ def create_diagnosis_on_composed_territory(
     _raise(errors)
     return create_diagnosis(
         actor=actor, organisation=organisation, title=title, territory=territory, **description
+    )
+
+
+BOTH_TERRITORIES = gettext_lazy(
+    "Choisissez un territoire existant ou composez-en un, pas les deux."
+)
+
+
+def create_diagnosis_where(
+    *,
+    actor: User,
+    territory: Territory | None = None,
+    territory_name: str = "",
+    territory_kind: str = CustomKind.BASSIN_DE_VIE,
+    communes: Iterable[Territory] = (),
+    **fields: Any,
+) -> Diagnosis:
+    """A diagnosis on the territory chosen (`create_diagnosis`), or on one composed for it from
+    `communes` and named `territory_name` (`create_diagnosis_on_composed_territory`): one or
+    the other, never both."""
+    communes = list(communes)
+    if not (territory_name.strip() or communes):
+        return create_diagnosis(actor=actor, territory=territory, **fields)
+    if territory is not None:
+        raise ValidationError({"territory": [str(BOTH_TERRITORIES)]})
+    return create_diagnosis_on_composed_territory(
+        actor=actor,
+        territory_name=territory_name,
+        territory_kind=territory_kind,
+        communes=communes,
+        **fields,
     )
 
 

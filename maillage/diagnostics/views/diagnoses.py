@@ -93,17 +93,14 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _create(actor: User, form: DiagnosisForm) -> Diagnosis:
-    fields = form.operation_fields()
-    organisation = form.cleaned_data["organisation"]
-    if "territory" in fields:
-        return operations.create_diagnosis(actor=actor, organisation=organisation, **fields)
-    return operations.create_diagnosis_on_composed_territory(
+    data = form.cleaned_data
+    return operations.create_diagnosis_where(
         actor=actor,
-        organisation=organisation,
-        territory_name=form.cleaned_data["new_territory_name"],
-        territory_kind=form.cleaned_data["new_territory_kind"] or CustomKind.BASSIN_DE_VIE,
-        communes=form.cleaned_data["communes"],
-        **fields,
+        organisation=data["organisation"],
+        territory_name=data.get("new_territory_name") or "",
+        territory_kind=data.get("new_territory_kind") or CustomKind.BASSIN_DE_VIE,
+        communes=data.get("communes") or (),
+        **form.operation_fields(),
     )
 
 
