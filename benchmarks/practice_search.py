@@ -109,7 +109,7 @@ from maillage.practices.models import Practice, PracticeRevision, Status  # noqa
 from maillage.practices.search import SearchQuery, reindex_all, search_practices  # noqa: E402
 from maillage.practices.search.analysis import terms  # noqa: E402
 from maillage.practices.search.documents import build_document  # noqa: E402
-from maillage.practices.search.facets import isic_ancestors  # noqa: E402
+from maillage.practices.search.facets import isic_ancestors, key_of  # noqa: E402
 from maillage.referential.loading import load_referential  # noqa: E402
 from maillage.referential.models import Term  # noqa: E402
 from maillage.territories.models import Level, Territory  # noqa: E402
@@ -363,7 +363,7 @@ def tantivy_runner(count: int) -> Callable[[SearchQuery], object] | None:
             clauses.append((Occur.Must, tantivy.Query.boolean_query(fields)))
         for facet, values in query.filters.items():
             either = [
-                (Occur.Should, tantivy.Query.term_query(schema, "facets", f"{facet}={v}"))
+                (Occur.Should, tantivy.Query.term_query(schema, "facets", key_of(facet, v)))
                 for v in values
             ]
             clauses.append((Occur.Must, tantivy.Query.boolean_query(either)))

@@ -42,10 +42,12 @@ def full_scans(text: str) -> list[str]:
     ],
     ids=["words and filter", "words by date", "filter only", "suggest"],
 )
-def test_search_queries_read_indexes(run):
+@pytest.mark.parametrize("reloading", [False, True], ids=["bitmaps loaded", "after a write"])
+def test_search_queries_read_indexes(run, reloading):
     for n in range(5):
         indexed_practice(title=f"Jardin partagé {n}", themes=[term("theme", "parentalite")])
-    run()  # the first search after a write reloads the facet bitmaps, reading every row once
+    if not reloading:
+        run()  # the first search after a write reloads the facet bitmaps
     with CaptureQueriesContext(connection) as captured:
         run()
     searched = [

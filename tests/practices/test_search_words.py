@@ -120,10 +120,14 @@ def test_a_new_version_filed_under_another_theme_moves_to_its_bitmap():
     assert by_theme.total == 0
 
 
-def test_a_word_typed_like_a_facet_key_finds_words_only():
+def test_a_word_being_typed_does_not_read_the_facet_rows_it_begins(monkeypatch):
     sheet = indexed_practice(title="Théâtre forum", themes=[term("theme", "parentalite")])
+    read: list[int] = []
+    decode_row = words.decode
+    monkeypatch.setattr(words, "decode", lambda blob: read.append(1) or decode_row(blob))
 
-    assert found("theme") == []
+    assert found("them") == []  # « theme=parentalite » is not read, nor found
+    assert read == []
     assert found("thea") == [sheet.pk]
 
 
@@ -139,7 +143,7 @@ def test_a_rebuild_in_two_other_processes_writes_the_same_index(monkeypatch):
     before = stored()
     assert len(stored_facets()[b"theme=lien_social"]) == 5
 
-    monkeypatch.setattr(indexing, "IN_A_SECOND_PROCESS", 1)
+    monkeypatch.setattr(indexing, "IN_OTHER_PROCESSES", 1)
     monkeypatch.setattr(indexing, "BATCH", 2)  # three batches: both processes take some
     monkeypatch.setattr(indexing, "IN_FLIGHT", 2)  # the old index cleared after the second
     assert reindex_all() == 6

@@ -1,5 +1,8 @@
 """The word bitmaps of the search (`practices/search/words.py`), filled from the documents
-already indexed, so that an existing index keeps finding its sheets without a rebuild."""
+already indexed, so that an existing index keeps finding its sheets without a rebuild.
+
+It writes through the search code of the day (`words.py`, `bitmaps.py`…) on purpose: the index is
+derived data, and a later change to its format comes with a migration or a `reindex_practices`."""
 
 from django.db import migrations, models
 

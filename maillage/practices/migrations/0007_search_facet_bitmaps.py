@@ -6,7 +6,10 @@ rebuild needed.
 Going back leaves the old table empty: run `maillage reindex_practices` then.
 
 On SQLite, adding the column copies the documents into a new table, which leaves behind the
-delete trigger that empties the full-text tables (migration 0004): it is created again."""
+delete trigger that empties the full-text tables (migration 0004): it is created again.
+
+It writes through the search code of the day (`words.py`, `bitmaps.py`…) on purpose: the index is
+derived data, and a later change to its format comes with a migration or a `reindex_practices`."""
 
 import json
 from importlib import import_module

@@ -5,7 +5,10 @@ is dropped. Going back makes it again and has the database analyse the text agai
 
 The long values of the index (vectors, summaries, bodies) are compressed with lz4 where the
 server has it (PostgreSQL 14 and later, built with it as the Debian packages are): writing
-them with the default pglz took a sixth of a full rebuild. Nothing to do on SQLite."""
+them with the default pglz took a sixth of a full rebuild. Nothing to do on SQLite.
+
+It writes through the search code of the day (`words.py`, `bitmaps.py`…) on purpose: the index is
+derived data, and a later change to its format comes with a migration or a `reindex_practices`."""
 
 from importlib import import_module
 

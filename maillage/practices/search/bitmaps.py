@@ -80,7 +80,7 @@ def from_ids(ids: Iterable[int] | np.ndarray) -> int:
 
 def from_id_list(text: str | None) -> int:
     """The bitmap of ids aggregated by the database as comma-separated decimals (see
-    `Backend.id_list`). `json.loads` parses them in one C call; hexadecimal ids decoded faster
+    `Backend.matching_ids`). `json.loads` parses them in one C call; hexadecimal ids decoded faster
     still, but the database took longer to format them than this takes to read decimals."""
     if not text:
         return 0

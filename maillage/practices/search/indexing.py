@@ -23,9 +23,9 @@ from maillage.practices.search.facets import isic_ancestors
 from maillage.practices.search.models import SearchDocument
 
 BATCH = 2000
-# From this many sheets on, a rebuild prepares them in a second process (`preparing.py`):
-# starting it takes about a second.
-IN_A_SECOND_PROCESS = 5000
+# From this many sheets on, a rebuild prepares them in two other processes (`preparing.py`):
+# starting them takes about a second.
+IN_OTHER_PROCESSES = 5000
 _DOCUMENT_COLUMNS = (
     "practice_id",
     "title",
@@ -182,7 +182,7 @@ def reindex_all() -> int:
     INDEX lock their tables), where they would otherwise read the old index."""
     with transaction.atomic():
         bitmaps.touch()
-        beside = _published().count() >= IN_A_SECOND_PROCESS
+        beside = _published().count() >= IN_OTHER_PROCESSES
         count, definitions = (_index_beside if beside else _index_here)(published_batches())
         backends.current().settle()
         with connection.cursor() as cursor:

@@ -79,6 +79,8 @@ class SearchWord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["stem", "part"], name="search_word_unique")]
+        # The facet values' rows, which every process reads after a write to the index.
+        indexes = [models.Index(fields=["part", "stem"], name="search_word_part")]
 
     def __str__(self) -> str:
         return f"{bytes(self.stem).decode()}/{self.part}"

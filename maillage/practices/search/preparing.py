@@ -1,8 +1,8 @@
 """The Python share of a full rebuild — each sheet's index document built from its published
-content, its text analysed, its words gathered — done in a second process.
+content, its text analysed, its words gathered — done in two other processes.
 
 The rebuilding process then only reads the sheets and writes the index: the database works
-while the other process prepares the next batch, on the other core. A thread would not do:
+while the other processes prepare the next batches. A thread would not do:
 it holds Python's lock while it analyses, and the writing thread, which gives the lock up at
 every row the database writes, waits to get it back each time (a rebuild took longer that way
 than with no help at all)."""
@@ -16,6 +16,7 @@ import os
 import signal
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.synchronize import Barrier
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -49,13 +50,13 @@ def prepare(
 _state: dict[str, Any] = {}
 
 
-def _start(ancestors: Mapping[str, list[str]]) -> None:
+def _start(ancestors: Mapping[str, list[str]], gathering: Barrier) -> None:
     from maillage.practices.search.words import Postings
 
     _leave_with_parent()
     # The writing process is the one a rebuild waits for: these take the time it leaves.
     os.nice(10)
-    _state.update(ancestors=ancestors, postings=Postings())
+    _state.update(ancestors=ancestors, postings=Postings(), gathering=gathering)
 
 
 def _leave_with_parent() -> None:
@@ -75,49 +76,47 @@ def _prepare(rows: Sequence[Row]) -> list[IndexDocument]:
     return prepare(rows, _state["ancestors"], _state["postings"])
 
 
+# How long a worker waits for the others to come and give their words (they are idle by then).
+_GATHERING_TIMEOUT = 60
+
+
 def _finish() -> list[WordRow]:
+    # Held here until every worker has taken one of these calls: each gives its words once.
+    _state["gathering"].wait(_GATHERING_TIMEOUT)
     return _state["postings"].rows()
 
 
 class Workers:
-    """Processes preparing batches in turn, each gathering the words of its own batches.
+    """Processes preparing batches as they come free, each gathering the words of its own.
 
     Two: preparing a batch takes about twice as long as writing it, and the database's work
-    and the two processes' share the machine's cores."""
+    and the two processes' share the machine's cores. One pool forks both before it starts its
+    own threads (forking beside running threads can leave a lock taken in the copy)."""
 
     def __init__(self, ancestors: Mapping[str, list[str]], processes: int = 2) -> None:
-        self._pools = [
-            ProcessPoolExecutor(
-                max_workers=1,
-                # A copy of this process, its modules loaded. It inherits the database
-                # connection but never uses it, and leaves through os._exit, which does not
-                # close it.
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_start,
-                initargs=(dict(ancestors),),
-            )
-            for _ in range(processes)
-        ]
-        self._turn = 0
-
-    @property
-    def count(self) -> int:
-        return len(self._pools)
+        context = multiprocessing.get_context("fork")
+        self._processes = processes
+        self._pool = ProcessPoolExecutor(
+            max_workers=processes,
+            # Copies of this process, its modules loaded. They inherit the database connection
+            # but never use it, and leave through os._exit, which does not close it.
+            mp_context=context,
+            initializer=_start,
+            initargs=(dict(ancestors), context.Barrier(processes)),
+        )
 
     def submit(self, rows: Sequence[Row]) -> Future[list[IndexDocument]]:
-        pool = self._pools[self._turn % len(self._pools)]
-        self._turn += 1
-        return pool.submit(_prepare, list(rows))
+        return self._pool.submit(_prepare, list(rows))
 
     def finish(self) -> list[WordRow]:
         """The word bitmaps of every batch prepared, as rows to insert."""
         from maillage.practices.search.words import merged
 
-        return merged([pool.submit(_finish).result() for pool in self._pools])
+        gathered = [self._pool.submit(_finish) for _ in range(self._processes)]
+        return merged([future.result() for future in gathered])
 
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for pool in self._pools:
-            pool.shutdown(cancel_futures=True)
+        self._pool.shutdown(cancel_futures=True)

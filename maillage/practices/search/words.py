@@ -119,18 +119,18 @@ def insert(rows: Sequence[WordRow]) -> None:
 
 def change(practice_id: int, before: set[Key], after: set[Key]) -> None:
     """A sheet's keys were `before` and are now `after`: clear its bit in the bitmaps of the
-    keys it lost, set it in those of the keys it gained; the others are not written. The
-    rows are read locked, in key order: two publications at once wait for each other rather
-    than lose a bit."""
+    keys it lost, set it in those of the keys it gained; the others are not written.
+
+    The caller has changed the index's token first, in the same transaction (`bitmaps.touch`,
+    as every write to the index does): the lock on that one row makes two publications at once
+    wait for each other, so neither loses the other's bits nor inserts a key twice."""
     if not (keys := sorted(before ^ after)):
         return
     bit = 1 << practice_id
-    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
     stems = sorted({stem for stem, _ in keys})
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT stem, part, documents FROM {WORDS} "
-            f"WHERE stem IN ({placeholders(len(stems))}) ORDER BY stem, part{lock}",
+            f"SELECT stem, part, documents FROM {WORDS} WHERE stem IN ({placeholders(len(stems))})",
             stems,
         )
         stored = {(bytes(stem), part): decode(blob) for stem, part, blob in cursor.fetchall()}

@@ -28,12 +28,9 @@ def placeholders(count: int) -> str:
 
 
 class Backend(Protocol):
-    def id_list(self, column: str) -> str:
-        """SQL aggregate of a column of ids into one string: decimal ids separated by commas."""
-
     def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
         """SELECT of one value: the ids of the documents that match every clause (phrases
-        with their words in order), aggregated as `id_list` does."""
+        with their words in order), as decimals separated by commas (`bitmaps.from_id_list`)."""
 
     def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
         """SELECT of the ids of the documents whose title and summary share most of these
@@ -58,7 +55,8 @@ class Backend(Protocol):
         just written), before indexes are created on their tables."""
 
     def clear_index(self) -> None:
-        """Empty the whole index (documents, facets, full text), to write it again."""
+        """Empty the documents and the full text, to write them again (`words.clear` empties
+        the word and facet bitmaps)."""
 
     def prepare(self, document: IndexDocument) -> None:
         """Compute what `write_fulltext` needs of a document where the document is prepared:

@@ -84,10 +84,6 @@ def tsquery(clauses: Sequence[Clause]) -> str:
 
 
 class PostgresqlBackend:
-    def id_list(self, column: str) -> str:
-        # As `practices_search_ids` (migration 0005).
-        return f"string_agg({column}::text, ',')"
-
     def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
         # The function plans its query without sequential scans (migration 0003 says why).
         return "SELECT practices_search_ids(%s::tsquery)", [tsquery(clauses)]

@@ -57,14 +57,11 @@ def expression(clauses: Sequence[Clause]) -> str:
 
 
 class SqliteBackend:
-    def id_list(self, column: str) -> str:
+    def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
         # Decimal, as SQLite writes integers anyway: formatting each id (printf) took half the
         # time of listing the matches of a common word.
-        return f"group_concat({column}, ',')"
-
-    def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
         return (
-            f"SELECT {self.id_list('rowid')} FROM {FTS} WHERE {FTS} MATCH %s",
+            f"SELECT group_concat(rowid, ',') FROM {FTS} WHERE {FTS} MATCH %s",
             [expression(clauses)],
         )
 
