@@ -34,15 +34,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
 from maillage.ingestion.found import CandidateDraft
 from maillage.ingestion.models import CandidatePractice, CandidateStatus, Document
 from maillage.practices.models import Practice
-from maillage.practices.search import backends
 from maillage.practices.search.analysis import terms
+from maillage.practices.search.similar import sharing
 from maillage.territories.folding import fold
 
 THRESHOLD = 90.0
@@ -121,10 +120,7 @@ def similar_practice(draft: CandidateDraft) -> tuple[Practice, float] | None:
     words = sorted(set(terms(draft.title)), key=lambda word: (-len(word), word))[:KEY_WORDS]
     if not words:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(*backends.current().related(words, 0, PREFILTER_LIMIT))
-        ids = [row[0] for row in cursor.fetchall()]
-    if not ids:
+    if not (ids := sharing(words, PREFILTER_LIMIT)):
         return None
     practices = Practice.objects.filter(pk__in=ids).prefetch_related("territories", "organisations")
     rows = [

@@ -8,18 +8,21 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    from maillage.practices.search.documents import terms_of
-    from maillage.practices.search.words import Postings, insert
+    from maillage.practices.search.analysis import Lexicon
+    from maillage.practices.search.documents import grouped
+    from maillage.practices.search.words import Postings, insert, rows
 
     documents = (
         apps.get_model("practices", "SearchDocument")
         .objects.order_by("pk")
         .values_list("pk", "title", "summary", "body")
     )
-    postings = Postings()
-    for pk, title, summary, body in documents.iterator(chunk_size=2000):
-        postings.add(pk, terms_of(title, summary, body), ())
-    insert(postings.rows())
+    lexicon = Lexicon()
+    postings = Postings(lexicon)
+    for pk, *text in documents.iterator(chunk_size=2000):
+        numbers = tuple(lexicon.numbers(part) for part in text)
+        postings.add(pk, grouped(numbers).keys(), ())
+    insert(rows([postings.gathered()]))
 
 
 class Migration(migrations.Migration):

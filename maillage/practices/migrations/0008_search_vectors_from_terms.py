@@ -7,10 +7,12 @@ The long values of the index (vectors, summaries, bodies) are compressed with lz
 server has it (PostgreSQL 14 and later, built with it as the Debian packages are): writing
 them with the default pglz took a sixth of a full rebuild. Nothing to do on SQLite.
 
-It writes through the search code of the day (`words.py`, `bitmaps.py`…) on purpose: the index is
-derived data, and a later change to its format comes with a migration or a `reindex_practices`."""
+It analyses the text through the search code of the day (`analysis.py`) on purpose: the index
+is derived data, and a later change to its analysis comes with a `reindex_practices`. The text
+form of the vectors it writes is its own (the search writes them in binary since 0010)."""
 
 from importlib import import_module
+from itertools import chain
 
 from django.db import migrations
 
@@ -23,6 +25,35 @@ ANALYSED_BY_THE_DATABASE = """UPDATE practices_searchvector v SET
         setweight(to_tsvector('public.maillage_french', d.title), 'A')
         || setweight(to_tsvector('public.maillage_french', d.summary), 'B') AS head) AS h
     WHERE v.document_id = d.practice_id"""
+
+
+# PostgreSQL stores positions past this one as this one.
+LAST_POSITION = 16383
+
+
+def _separators(weight):
+    """What follows the term at each position, up to the next term: « ':12A ' »."""
+    return [f"':{min(position, LAST_POSITION)}{weight} '" for position in range(LAST_POSITION + 2)]
+
+
+def _literal(terms, separators, start):
+    """The terms at their positions from `start` on, one entry per occurrence (the database
+    gathers the positions of a term)."""
+    if not terms:
+        return ""
+    following = separators[start : start + len(terms)]
+    following += [separators[LAST_POSITION]] * (len(terms) - len(following))
+    return "'" + "".join(chain.from_iterable(zip(terms, following, strict=True)))[:-2]
+
+
+def _vectors(terms, separators):
+    """`search_vector` and `head_vector` of a document's terms, as `tsvector` literals: title
+    A, summary B, body C, a gap between the parts."""
+    title, summary, body = terms
+    head = f"{_literal(title, separators['A'], 1)} "
+    head += _literal(summary, separators["B"], len(title) + 2)
+    whole = f"{head} {_literal(body, separators['C'], len(title) + len(summary) + 3)}"
+    return whole, head
 
 
 def _compression(method, condition):
@@ -54,8 +85,9 @@ def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(LZ4)
-    from maillage.practices.search.backends.postgresql import vectors
     from maillage.practices.search.documents import terms_of
+
+    separators = {weight: _separators(weight) for weight in "ABC"}
 
     documents = (
         apps.get_model("practices", "SearchDocument")
@@ -68,7 +100,7 @@ def forward(apps, schema_editor):
             cursor.executemany(
                 "UPDATE practices_searchvector SET search_vector = %s::tsvector, "
                 "head_vector = %s::tsvector WHERE document_id = %s",
-                [(*vectors(terms_of(*text)), pk) for pk, *text in batch],
+                [(*_vectors(terms_of(*text), separators), pk) for pk, *text in batch],
             )
             last = batch[-1][0]
     schema_editor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS public.maillage_french")

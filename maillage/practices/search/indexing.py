@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
+from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 
 from maillage.practices.models import Practice, Status
 from maillage.practices.search import backends, bitmaps, preparing, words
+from maillage.practices.search.analysis import Lexicon
 from maillage.practices.search.backends.base import DOCUMENTS
 from maillage.practices.search.documents import IndexDocument, build_document, terms_of
 from maillage.practices.search.facets import isic_ancestors
@@ -26,17 +27,6 @@ BATCH = 2000
 # From this many sheets on, a rebuild prepares them in two other processes (`preparing.py`):
 # starting them takes about a second.
 IN_OTHER_PROCESSES = 5000
-_DOCUMENT_COLUMNS = (
-    "practice_id",
-    "title",
-    "title_words",
-    "summary",
-    "body",
-    "published_at",
-    "display",
-    "facets",
-)
-_encoder = DjangoJSONEncoder()
 
 
 def _take_out(practice_id: int) -> set[words.Key]:
@@ -58,29 +48,10 @@ def _take_out(practice_id: int) -> set[words.Key]:
 
 
 def store(documents: Sequence[IndexDocument]) -> None:
-    """Insert new documents: rows and full text, in the fewest statements (their words and
-    facet values are the caller's: `words.change` for one sheet, `words.insert` for a
-    rebuild)."""
+    """Insert new documents: rows and full text (their words and facet values are the
+    caller's: `words.change` for one sheet, `words.insert` for a rebuild)."""
     backend = backends.current()
-    datetime_value = connection.ops.adapt_datetimefield_value
-    backend.insert_rows(
-        DOCUMENTS,
-        _DOCUMENT_COLUMNS,
-        [
-            (
-                doc.practice_id,
-                doc.title,
-                doc.title_words,
-                doc.summary,
-                doc.body,
-                datetime_value(doc.published_at),
-                _encoder.encode(doc.display),
-                _encoder.encode(doc.facets),
-            )
-            for doc in documents
-        ],
-    )
-    backend.write_fulltext(documents)
+    backend.write(backend.encode(documents))
 
 
 def index_practice(practice: Practice) -> None:
@@ -93,7 +64,7 @@ def index_practice(practice: Practice) -> None:
             words.change(practice.pk, held, set())
             return
         document = build_document(
-            practice.pk, revision.content, practice.published_at, isic_ancestors()
+            practice.pk, revision.content, practice.published_at, isic_ancestors(), Lexicon()
         )
         store([document])
         words.change(practice.pk, held, words.keys_of(document.terms, document.facets))
@@ -134,13 +105,14 @@ def _clear() -> list[tuple[str, str]]:
 
 def _index_here(batches: Iterable[list[preparing.Row]]) -> tuple[int, list[tuple[str, str]]]:
     definitions = _clear()
-    ancestors = isic_ancestors()
-    postings = words.Postings()
+    ancestors, lexicon = isic_ancestors(), Lexicon()
+    postings = words.Postings(lexicon)
+    backend = backends.current()
     count = 0
     for batch in batches:
-        store(preparing.prepare(batch, ancestors, postings))
+        backend.write(preparing.prepare(batch, ancestors, lexicon, postings))
         count += len(batch)
-    words.insert(postings.rows())
+    words.insert(words.rows([postings.gathered()]))
     return count, definitions
 
 
@@ -153,9 +125,9 @@ def _index_beside(batches: Iterable[list[preparing.Row]]) -> tuple[int, list[tup
     count = 0
     definitions: list[tuple[str, str]] | None = None
     with preparing.Workers(isic_ancestors()) as workers:
-        pending: deque[Future[list[IndexDocument]]] = deque()
+        pending: deque[tuple[int, Future[Any]]] = deque()
         for batch in batches:
-            pending.append(workers.submit(batch))
+            pending.append((len(batch), workers.submit(batch)))
             if len(pending) >= IN_FLIGHT:
                 if definitions is None:
                     definitions = _clear()
@@ -168,10 +140,10 @@ def _index_beside(batches: Iterable[list[preparing.Row]]) -> tuple[int, list[tup
     return count, definitions
 
 
-def _store(prepared: Future[list[IndexDocument]]) -> int:
-    documents = prepared.result()
-    store(documents)
-    return len(documents)
+def _store(prepared: tuple[int, Future[Any]]) -> int:
+    count, encoded = prepared
+    backends.current().write(encoded.result())
+    return count
 
 
 def reindex_all() -> int:

@@ -3,7 +3,7 @@
 One row per published sheet (`SearchDocument`), and one per word and part of the text, and per
 facet value, listing the sheets that hold it (`SearchWord`). The full-text part is backend-specific and created by the migrations: on SQLite
 two FTS5 tables whose rowid is the practice id (emptied by a trigger when documents are
-deleted); on PostgreSQL the weighted `tsvector`s of `SearchVector`, with GIN indexes.
+deleted); on PostgreSQL the weighted `tsvector`s of `SearchVector`.
 """
 
 from __future__ import annotations
@@ -47,11 +47,10 @@ class SearchIndexState(models.Model):
 
 
 class SearchVector(models.Model):
-    """PostgreSQL only: the weighted `tsvector`s of a document, in a table of their own whose
-    columns `search_vector` (title A, summary B, body C) and `head_vector` (title and summary)
-    the migration adds with their GIN indexes. `search_vector`, stored out of line, checks
-    quoted phrases; `head_vector` (600 bytes), kept in the row, finds and ranks similar sheets.
-    Words and the order of results come from `SearchWord` (`words.py`). Empty on SQLite."""
+    """PostgreSQL only: the weighted `tsvector` of a document, in a table of its own whose
+    column `search_vector` (title A, summary B, body C, stored out of line) the migrations add.
+    It checks quoted phrases, among the sheets holding their words; words, similar sheets and
+    the order of results come from `SearchWord` (`words.py`). Empty on SQLite."""
 
     document = models.OneToOneField(
         SearchDocument, models.CASCADE, primary_key=True, related_name="+"

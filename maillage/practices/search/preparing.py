@@ -1,8 +1,9 @@
 """The Python share of a full rebuild — each sheet's index document built from its published
-content, its text analysed, its words gathered — done in two other processes.
+content, its text analysed, its words gathered, its rows encoded as the database reads them —
+done in two other processes.
 
-The rebuilding process then only reads the sheets and writes the index: the database works
-while the other processes prepare the next batches. A thread would not do:
+The rebuilding process then only reads the sheets and hands the encoded rows to the database,
+which works while the other processes prepare the next batches. A thread would not do:
 it holds Python's lock while it analyses, and the writing thread, which gives the lock up at
 every row the database writes, waits to get it back each time (a rebuild took longer that way
 than with no help at all)."""
@@ -20,30 +21,28 @@ from multiprocessing.synchronize import Barrier
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from maillage.practices.search.documents import IndexDocument
-    from maillage.practices.search.words import Postings, WordRow
+    from maillage.practices.search.analysis import Lexicon
+    from maillage.practices.search.words import Gathered, Postings, WordRow
 
 # (practice id, published content as JSON text, publication date)
 Row = tuple[int, str, Any]
 
 
 def prepare(
-    rows: Sequence[Row], ancestors: Mapping[str, list[str]], postings: Postings
-) -> list[IndexDocument]:
-    """The index documents of these rows, analysed, their words and facet values added to
-    `postings`."""
+    rows: Sequence[Row], ancestors: Mapping[str, list[str]], lexicon: Lexicon, postings: Postings
+) -> Any:
+    """The index documents of these rows, encoded for the backend's `write`; their words and
+    facet values added to `postings`."""
     from maillage.practices.search.backends import current
     from maillage.practices.search.documents import build_document
 
-    backend = current()
     documents = [
-        build_document(pk, json.loads(content), published_at, ancestors)
+        build_document(pk, json.loads(content), published_at, ancestors, lexicon)
         for pk, content, published_at in rows
     ]
     for doc in documents:
-        postings.add(doc.practice_id, doc.terms, doc.facets)
-        backend.prepare(doc)
-    return documents
+        postings.add(doc.practice_id, doc.grouped.keys(), doc.facets)
+    return current().encode(documents)
 
 
 # The worker process's own: what every batch needs, and the words of every batch so far.
@@ -51,12 +50,16 @@ _state: dict[str, Any] = {}
 
 
 def _start(ancestors: Mapping[str, list[str]], gathering: Barrier) -> None:
+    from maillage.practices.search.analysis import Lexicon
     from maillage.practices.search.words import Postings
 
     _leave_with_parent()
     # The writing process is the one a rebuild waits for: these take the time it leaves.
     os.nice(10)
-    _state.update(ancestors=ancestors, postings=Postings(), gathering=gathering)
+    lexicon = Lexicon()
+    _state.update(
+        ancestors=ancestors, lexicon=lexicon, postings=Postings(lexicon), gathering=gathering
+    )
 
 
 def _leave_with_parent() -> None:
@@ -72,18 +75,18 @@ def _leave_with_parent() -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def _prepare(rows: Sequence[Row]) -> list[IndexDocument]:
-    return prepare(rows, _state["ancestors"], _state["postings"])
+def _prepare(rows: Sequence[Row]) -> Any:
+    return prepare(rows, _state["ancestors"], _state["lexicon"], _state["postings"])
 
 
 # How long a worker waits for the others to come and give their words (they are idle by then).
 _GATHERING_TIMEOUT = 60
 
 
-def _finish() -> list[WordRow]:
+def _finish() -> Gathered:
     # Held here until every worker has taken one of these calls: each gives its words once.
     _state["gathering"].wait(_GATHERING_TIMEOUT)
-    return _state["postings"].rows()
+    return _state["postings"].gathered()
 
 
 class Workers:
@@ -105,15 +108,15 @@ class Workers:
             initargs=(dict(ancestors), context.Barrier(processes)),
         )
 
-    def submit(self, rows: Sequence[Row]) -> Future[list[IndexDocument]]:
+    def submit(self, rows: Sequence[Row]) -> Future[Any]:
         return self._pool.submit(_prepare, list(rows))
 
     def finish(self) -> list[WordRow]:
         """The word bitmaps of every batch prepared, as rows to insert."""
-        from maillage.practices.search.words import merged
+        from maillage.practices.search.words import rows
 
         gathered = [self._pool.submit(_finish) for _ in range(self._processes)]
-        return merged([future.result() for future in gathered])
+        return rows([future.result() for future in gathered])
 
     def __enter__(self) -> Workers:
         return self

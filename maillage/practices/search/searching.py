@@ -35,10 +35,11 @@ def clean_filters(filters: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     return cleaned
 
 
-def _phrases(clauses: Sequence[Clause]) -> int:
-    """The sheets holding the quoted phrases, their words in order."""
+def _phrases(clauses: Sequence[Clause], among: int) -> int:
+    """The sheets `among` (those holding their words) that hold the quoted phrases, their
+    words in order."""
     with connection.cursor() as cursor:
-        cursor.execute(*backends.current().matching_ids(clauses))
+        cursor.execute(*backends.current().matching_ids(clauses, bitmaps.ids_of(among)))
         return bitmaps.from_id_list(cursor.fetchone()[0])
 
 
@@ -72,7 +73,7 @@ def search_practices(query: SearchQuery) -> SearchResult:
     located = words.found(clauses) if clauses else []
     matching = reduce(and_, (where.anywhere for where in located), index.everything)
     if matching and (phrases := [clause for clause in clauses if clause.phrase]):
-        matching &= _phrases(phrases)
+        matching &= _phrases(phrases, matching)
     chosen = {
         facet: reduce(or_, (index.values.get(facet, {}).get(v, 0) for v in values), 0)
         for facet, values in filters.items()

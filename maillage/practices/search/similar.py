@@ -5,10 +5,11 @@ period…) they share."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from functools import reduce
+from operator import or_
 
-from django.db import connection
-
-from maillage.practices.search import backends, bitmaps
+from maillage.practices.search import bitmaps, ranking, words
 from maillage.practices.search.analysis import terms
 from maillage.practices.search.facets import facet_of
 from maillage.practices.search.hits import hits
@@ -27,14 +28,22 @@ def _key_words(document: SearchDocument) -> list[str]:
     return list(dict.fromkeys(title + frequent))[:KEY_WORDS]
 
 
+def sharing(stems: Sequence[str], limit: int, exclude: int | None = None) -> list[int]:
+    """Ids of the sheets whose title or summary hold some of these stems, best first: those
+    that hold the rarer ones, in their title rather than their summary (`ranking.py`'s order),
+    the latest publication first among equals."""
+    index = bitmaps.current()
+    located = words.of_stems(stems)
+    heads = reduce(or_, (where.title | where.summary for where in located), 0)
+    heads &= index.everything & ~(1 << exclude if exclude is not None else 0)
+    return ranking.page(heads, located, index, 0, limit)
+
+
 def similar_practices(practice_id: int, limit: int = 5) -> list[Hit]:
     document = SearchDocument.objects.filter(pk=practice_id).first()
-    if document is None or not (words := _key_words(document)):
+    if document is None or not (key_words := _key_words(document)):
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(*backends.current().related(words, practice_id, CANDIDATES))
-        candidates = [row[0] for row in cursor.fetchall()]
-    if not candidates:
+    if not (candidates := sharing(key_words, CANDIDATES, exclude=practice_id)):
         return []
     shared: Counter[int] = Counter()
     index, among = bitmaps.current(), bitmaps.from_ids(candidates)

@@ -1,6 +1,6 @@
-"""What a full-text backend provides: phrases matched with their words in order, similar
-sheets, suggestions, and the writing of its own tables. The rest of the search (words, filters,
-facets, order, pages, snippets) is the same on every database: bitmaps read from plain tables
+"""What a full-text backend provides: phrases matched with their words in order, suggestions,
+and the writing of the index's rows. The rest of the search (words, filters, facets, order,
+pages, snippets, similar sheets) is the same on every database: bitmaps read from plain tables
 (`words.py`, `bitmaps.py`) and `SearchDocument`."""
 
 from __future__ import annotations
@@ -28,22 +28,15 @@ def placeholders(count: int) -> str:
 
 
 class Backend(Protocol):
-    def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
+    def matching_ids(self, clauses: Sequence[Clause], among: Sequence[int]) -> Fragment:
         """SELECT of one value: the ids of the documents that match every clause (phrases
-        with their words in order), as decimals separated by commas (`bitmaps.from_id_list`)."""
-
-    def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
-        """SELECT of the ids of the documents whose title and summary share most of these
-        words, best first."""
+        with their words in order), as decimals separated by commas (`bitmaps.from_id_list`).
+        Only those `among` count: the documents holding every word, which a backend whose
+        index keeps no positions checks one by one."""
 
     def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:
         """SELECT of the titles whose folded words are `words` (the last one maybe begun),
         newest first."""
-
-    def insert_rows(
-        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        """Append rows to a table as fast as the database allows."""
 
     def index_definitions(self) -> list[tuple[str, str]]:
         """(name, CREATE INDEX statement) of the indexes only searches read, which a full
@@ -58,12 +51,13 @@ class Backend(Protocol):
         """Empty the documents and the full text, to write them again (`words.clear` empties
         the word and facet bitmaps)."""
 
-    def prepare(self, document: IndexDocument) -> None:
-        """Compute what `write_fulltext` needs of a document where the document is prepared:
-        in a rebuild's worker process, so that the writing process only writes."""
+    def encode(self, documents: Sequence[IndexDocument]) -> Any:
+        """The rows of new documents and their full text, as `write` inserts them fastest
+        (picklable: a rebuild's worker processes encode, the rebuilding one writes)."""
+
+    def write(self, encoded: Any) -> None:
+        """Insert documents encoded by `encode` (their words and facet values are the
+        caller's: `words.change` for one sheet, `words.insert` for a rebuild)."""
 
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         """Take documents out of the full-text index, before their rows are deleted."""
-
-    def write_fulltext(self, documents: Sequence[IndexDocument]) -> None:
-        """Index the text of documents just inserted into `practices_searchdocument`."""

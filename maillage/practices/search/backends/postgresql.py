@@ -1,75 +1,39 @@
 """PostgreSQL text search: the narrow table `practices_searchvector` (see `SearchVector`) holds
-`search_vector` (title A, summary B, body C) and `head_vector` (title and summary), each with a
-GIN index. `search_vector` (stored out of line) matches quoted phrases; `head_vector` (in the
-row, migration 0004) finds and ranks similar sheets.
+`search_vector` (title A, summary B, body C), stored out of line, which checks quoted phrases.
 
-The vectors are written as `tsvector` literals built from the terms of `analysis.py` (accents
-folded, French stop words dropped, Snowball French stemmer: what the `french` configuration
-with `unaccent` does), not by `to_tsvector` in the database. Its parser took 0.9 ms of a core
-per sheet, most of a full rebuild; a literal takes a sixth of that to read, and is built in the
-rebuild's worker processes. Both databases then index exactly the same terms, and the queries
-(`tsquery` literals of the same terms) match what the word bitmaps match."""
+The vectors are written in `tsvector`'s binary form (`tsvector.py`), built from the terms of
+`analysis.py` (accents folded, French stop words dropped, Snowball French stemmer: what the
+`french` configuration with `unaccent` does), not by `to_tsvector` in the database: its parser
+took 0.9 ms of a core per sheet, most of a full rebuild. Both databases then index exactly the
+same terms, and the queries (`tsquery` literals of the same terms) match what the word bitmaps
+match.
+
+A phrase is checked among the sheets that hold all its words (the word bitmaps know them), by
+reading their vectors: a GIN index could not do less, as it does not keep positions and reads
+the same vectors to check the order of the words, and building it took a sixth of a rebuild."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
 
+from maillage.practices.search.backends import tsvector
 from maillage.practices.search.backends.base import (
     DOCUMENTS,
     SEARCH_INDEXES,
     Fragment,
     placeholders,
 )
-from maillage.practices.search.documents import IndexDocument, Terms
+from maillage.practices.search.documents import COLUMNS, IndexDocument
 from maillage.practices.search.query import Clause
 
 VECTORS = "practices_searchvector"
 TITLE_WORDS = "to_tsvector('simple', title_words)"
-# GIN indexes (migrations 0002, 0003): built from sorted entries, rather than row by row.
-GIN_INDEXES = ("search_vector_all", "search_vector_head", "search_document_title_words")
-
-
-# PostgreSQL stores positions past this one as this one.
-LAST_POSITION = 16383
-
-
-def _separators(weight: str) -> list[str]:
-    """What follows the term at each position, up to the next term: « ':12A ' »."""
-    return [f"':{min(position, LAST_POSITION)}{weight} '" for position in range(LAST_POSITION + 2)]
-
-
-_SEPARATORS = {weight: _separators(weight) for weight in "ABC"}
-
-
-def _literal(terms: Sequence[str], weight: str, start: int) -> str:
-    """The terms at their positions from `start` on, one entry per occurrence (the database
-    gathers the positions of a term): joined in C, where a Python loop gathering them took a
-    third of a rebuild's preparation."""
-    if not terms:
-        return ""
-    separators = _SEPARATORS[weight][start : start + len(terms)]
-    if len(separators) < len(terms):  # beyond the last position: all at the last one
-        separators += [_SEPARATORS[weight][LAST_POSITION]] * (len(terms) - len(separators))
-    return "'" + "".join(chain.from_iterable(zip(terms, separators, strict=True)))[:-2]
-
-
-def vectors(terms: Terms) -> tuple[str, str]:
-    """`search_vector` and `head_vector` of a document's terms, as `tsvector` literals: each
-    term at its positions, weighted title A, summary B, body C. A gap between the parts keeps a
-    phrase from running from the end of one into the next."""
-    title, summary, body = terms
-    head = f"{_literal(title, 'A', 1)} {_literal(summary, 'B', len(title) + 2)}"
-    whole = f"{head} {_literal(body, 'C', len(title) + len(summary) + 3)}"
-    return whole, head
-
-
-def rank(vector: str) -> str:
-    # ts_rank_cd weights, in the order {D, C, B, A}: body 0.1, summary 0.4, title 1.0.
-    return f"ts_rank_cd('{{0.1, 0.1, 0.4, 1.0}}', {vector}, query)"
+# GIN index (migration 0002): built from sorted entries, rather than row by row.
+GIN_INDEXES = ("search_document_title_words",)
 
 
 def tsquery(clauses: Sequence[Clause]) -> str:
@@ -83,17 +47,29 @@ def tsquery(clauses: Sequence[Clause]) -> str:
     return " & ".join(parts)
 
 
-class PostgresqlBackend:
-    def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
-        # The function plans its query without sequential scans (migration 0003 says why).
-        return "SELECT practices_search_ids(%s::tsquery)", [tsquery(clauses)]
-
-    def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
+def _copy_text(value: Any) -> str:
+    """A value as a field of COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        # One C scan per sign: a translation table goes through a dict for every character.
         return (
-            f"SELECT document_id FROM {VECTORS}, to_tsquery('simple', %s) AS query "
-            f"WHERE head_vector @@ query AND document_id <> %s "
-            f"ORDER BY {rank('head_vector')} DESC LIMIT %s",
-            [" | ".join(f"'{word}'" for word in words), exclude, limit],
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return str(value)
+
+
+class PostgresqlBackend:
+    def matching_ids(self, clauses: Sequence[Clause], among: Sequence[int]) -> Fragment:
+        # The function reads the vectors of `among` only, by their key (migration 0010).
+        return (
+            "SELECT practices_search_ids(%s::tsquery, %s::bigint[])",
+            [tsquery(clauses), "{" + ",".join(map(str, among)) + "}"],
         )
 
     def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:
@@ -105,16 +81,6 @@ class PostgresqlBackend:
             f"ORDER BY practice_id DESC LIMIT %s",
             [" & ".join(terms), limit],
         )
-
-    def insert_rows(
-        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
 
     def index_definitions(self) -> list[tuple[str, str]]:
         names = (*SEARCH_INDEXES, *GIN_INDEXES)
@@ -146,12 +112,18 @@ class PostgresqlBackend:
                 practice_ids,
             )
 
-    def prepare(self, document: IndexDocument) -> None:
-        document.prepared = vectors(document.terms)
+    def encode(self, documents: Sequence[IndexDocument]) -> tuple[bytes, bytes]:
+        """The documents as COPY reads them: their rows in text, their vectors in binary."""
+        rows = "".join("\t".join(map(_copy_text, doc.row())) + "\n" for doc in documents)
+        vectors = tsvector.copy_data((doc.practice_id, tsvector.encode(doc)) for doc in documents)
+        return rows.encode(), vectors
 
-    def write_fulltext(self, documents: Sequence[IndexDocument]) -> None:
-        self.insert_rows(
-            VECTORS,
-            ("document_id", "search_vector", "head_vector"),
-            [(doc.practice_id, *(doc.prepared or vectors(doc.terms))) for doc in documents],
-        )
+    def write(self, encoded: tuple[bytes, bytes]) -> None:
+        rows, vectors = encoded
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {DOCUMENTS} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                copy.write(rows)
+            with cursor.cursor.copy(
+                f"COPY {VECTORS} (document_id, search_vector) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.write(vectors)

@@ -3,11 +3,8 @@
 way.
 Rows are keyed by rowid = practice id.
 
-Two tables (migration 0004): `practices_search_fts` (title, summary, body), the whole text, for
-phrases, and `practices_search_head` (title, summary, and the folded title words), for similar
-sheets (ranked by bm25, title > summary) and suggestions. A match limited to some columns
-({title summary} : …) makes FTS5 decode the positions of every row of every term: the columns
-of the head are read from a table a tenth the size."""
+Two tables: `practices_search_fts` (title, summary, body), the whole text, for phrases, and
+`practices_search_head` (the folded title words, migration 0010), for suggestions."""
 
 from __future__ import annotations
 
@@ -22,14 +19,11 @@ from maillage.practices.search.backends.base import (
     Fragment,
     placeholders,
 )
-from maillage.practices.search.documents import IndexDocument
+from maillage.practices.search.documents import COLUMNS, IndexDocument
 from maillage.practices.search.query import Clause
 
 FTS = "practices_search_fts"
 HEAD = "practices_search_head"
-# bm25 weights: title, summary, title_words (for suggestions only).
-HEAD_BM25 = f"bm25({HEAD}, 10.0, 4.0, 0.0)"
-HEAD_COLUMNS = "title summary"
 # Bytes of new terms FTS5 keeps in memory in a transaction before writing them out as a
 # segment (1 MB by default). A full rebuild at 1 MB writes hundreds of small segments and spends
 # half its FTS5 time merging them; 64 MB halves that time. Writes of a sheet or two never come
@@ -57,20 +51,13 @@ def expression(clauses: Sequence[Clause]) -> str:
 
 
 class SqliteBackend:
-    def matching_ids(self, clauses: Sequence[Clause]) -> Fragment:
+    def matching_ids(self, clauses: Sequence[Clause], among: Sequence[int]) -> Fragment:
+        # FTS5 keeps positions in its index: the phrase is found there, `among` or not.
         # Decimal, as SQLite writes integers anyway: formatting each id (printf) took half the
         # time of listing the matches of a common word.
         return (
             f"SELECT group_concat(rowid, ',') FROM {FTS} WHERE {FTS} MATCH %s",
             [expression(clauses)],
-        )
-
-    def related(self, words: Sequence[str], exclude: int, limit: int) -> Fragment:
-        match = f"{{{HEAD_COLUMNS}}} : (" + " OR ".join(_quoted(w) for w in words) + ")"
-        return (
-            f"SELECT rowid FROM {HEAD} WHERE {HEAD} MATCH %s AND rowid <> %s "
-            f"ORDER BY {HEAD_BM25} LIMIT %s",
-            [match, exclude, limit],
         )
 
     def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:
@@ -81,15 +68,8 @@ class SqliteBackend:
         return (
             f"SELECT title FROM {DOCUMENTS} WHERE practice_id IN (SELECT rowid FROM {HEAD} "
             f"WHERE {HEAD} MATCH %s ORDER BY rowid DESC LIMIT %s) ORDER BY practice_id DESC",
-            ["{title_words} : (" + " AND ".join(terms) + ")", limit],
+            [" AND ".join(terms), limit],
         )
-
-    def insert_rows(
-        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        marks = placeholders(len(columns))
-        with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def index_definitions(self) -> list[tuple[str, str]]:
         with connection.cursor() as cursor:
@@ -134,17 +114,36 @@ class SqliteBackend:
             for _, definition in triggers:
                 cursor.execute(definition)
 
-    def prepare(self, document: IndexDocument) -> None:
-        document.analysed  # noqa: B018  (a cached property: computed now, where it is cheaper)
-
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         """Nothing to do: the trigger on the documents deletes their full text."""
 
-    def write_fulltext(self, documents: Sequence[IndexDocument]) -> None:
-        whole, head = [], []
+    def encode(self, documents: Sequence[IndexDocument]) -> list[tuple[str, list[Any]]]:
+        """(table and columns, rows) to insert."""
+        datetime_value = connection.ops.adapt_datetimefield_value
+        rows, whole, head = [], [], []
         for doc in documents:
-            title, summary, body = doc.analysed
-            whole.append((doc.practice_id, title, summary, body))
-            head.append((doc.practice_id, title, summary, doc.title_words))
-        self.insert_rows(FTS, ("rowid", "title", "summary", "body"), whole)
-        self.insert_rows(HEAD, ("rowid", "title", "summary", "title_words"), head)
+            practice_id, title, title_words, summary, body, published_at, *rest = doc.row()
+            rows.append(
+                (
+                    practice_id,
+                    title,
+                    title_words,
+                    summary,
+                    body,
+                    datetime_value(published_at),
+                    *rest,
+                )
+            )
+            whole.append((practice_id, *doc.analysed))
+            head.append((practice_id, title_words))
+        return [
+            (f"{DOCUMENTS} ({', '.join(COLUMNS)})", rows),
+            (f"{FTS} (rowid, title, summary, body)", whole),
+            (f"{HEAD} (rowid, title_words)", head),
+        ]
+
+    def write(self, encoded: list[tuple[str, list[Any]]]) -> None:
+        with connection.cursor() as cursor:
+            for table, rows in encoded:
+                marks = placeholders(len(rows[0])) if rows else ""
+                cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
