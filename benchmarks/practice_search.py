@@ -107,7 +107,7 @@ from django.db.models import Q  # noqa: E402
 from maillage.organisations.models import Organisation, OrganisationKind, User  # noqa: E402
 from maillage.practices.models import Practice, PracticeRevision, Status  # noqa: E402
 from maillage.practices.search import SearchQuery, reindex_all, search_practices  # noqa: E402
-from maillage.practices.search.analysis import terms  # noqa: E402
+from maillage.practices.search.analysis import Lexicon, terms  # noqa: E402
 from maillage.practices.search.documents import build_document  # noqa: E402
 from maillage.practices.search.facets import isic_ancestors, key_of  # noqa: E402
 from maillage.referential.loading import load_referential  # noqa: E402
@@ -327,11 +327,11 @@ def tantivy_runner(count: int) -> Callable[[SearchQuery], object] | None:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     index = tantivy.Index(schema, path=folder)
     writer = index.writer(heap_size=256_000_000)
-    ancestors = isic_ancestors()
+    ancestors, lexicon = isic_ancestors(), Lexicon()
     started = time.perf_counter()
     rows = Practice.objects.values_list("pk", "published_revision__content", "published_at")
     for pk, content, published_at in rows.iterator(chunk_size=2000):
-        doc = build_document(pk, content, published_at, ancestors)
+        doc = build_document(pk, content, published_at, ancestors, lexicon)
         title, summary_text, body = doc.analysed
         writer.add_document(
             tantivy.Document(
