@@ -4,6 +4,7 @@ they are stored in the shorter of two forms."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from maillage.practices.models import Status
@@ -15,6 +16,7 @@ from maillage.practices.search import (
     search_practices,
     words,
 )
+from maillage.practices.search.analysis import Lexicon
 from maillage.practices.search.bitmaps import decode, encode, from_ids, ids_of
 from maillage.practices.search.models import SearchWord
 from maillage.practices.search.query import parse
@@ -180,3 +182,18 @@ def test_a_word_too_long_to_be_a_word_is_ignored_rather_than_matching_everything
     assert found("jardin " + "x" * 61) == [sheet.pk]
     assert found("jardin " + "x" * 61 + " ") == [sheet.pk]
     assert [clause for clause in parse("y" * 61) if clause.stems] == []
+
+
+def test_postings_of_sheets_without_words_or_facet_values_make_no_rows():
+    lexicon = Lexicon()
+    empty, other = words.Postings(lexicon), words.Postings(lexicon)
+    empty.add(1, np.empty(0, np.int64), [])
+    other.add(2, np.array([lexicon.number("jardin") << 2], np.int64), ["theme=parentalite"])
+
+    assert words.rows([empty.gathered()]) == []
+    assert sorted(
+        (stem, part) for stem, part, _ in words.rows([empty.gathered(), other.gathered()])
+    ) == [
+        (b"jardin", "t"),
+        (b"theme=parentalite", "f"),
+    ]

@@ -59,15 +59,17 @@ POSTGRESQL_FORWARD = [
 POSTGRESQL_BACKWARD = [
     "DROP FUNCTION IF EXISTS practices_search_ids(tsquery, bigint[])",
     import_module("maillage.practices.migrations.0005_search_decimal_ids").DECIMAL,
-    # The title's and summary's lexemes with their positions, as `head_vector` held them.
+    # The column as 0004 and 0008 left it (in the row, lz4 where the server has it), then the
+    # title's and summary's lexemes with their positions, as `head_vector` held them.
     "ALTER TABLE practices_searchvector ADD COLUMN head_vector tsvector NOT NULL "
     "DEFAULT ''::tsvector",
-    "UPDATE practices_searchvector SET head_vector = ts_filter(search_vector, '{a,b}')",
-    "ALTER TABLE practices_searchvector ALTER COLUMN head_vector DROP DEFAULT",
+    "ALTER TABLE practices_searchvector ALTER COLUMN head_vector SET STORAGE MAIN",
     "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
     "AND 'lz4' = ANY(enumvals)) THEN "
     "ALTER TABLE practices_searchvector ALTER COLUMN head_vector SET COMPRESSION lz4; "
     "END IF; END $$",
+    "UPDATE practices_searchvector SET head_vector = ts_filter(search_vector, '{a,b}')",
+    "ALTER TABLE practices_searchvector ALTER COLUMN head_vector DROP DEFAULT",
     "CREATE INDEX search_vector_all ON practices_searchvector USING gin (search_vector)",
     "CREATE INDEX search_vector_head ON practices_searchvector USING gin (head_vector)",
 ]

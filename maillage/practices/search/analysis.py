@@ -2,8 +2,8 @@
 each word reduced to its Snowball French stem.
 
 The same terms go everywhere: the word bitmaps, the SQLite FTS5 tables (FTS5 has no French
-stemmer) and the PostgreSQL `tsvector`s (written as literals: what the `french` configuration
-with `unaccent` would give, see backends/postgresql.py). Accents are folded before stemming:
+stemmer) and the PostgreSQL `tsvector`s (written in binary, see backends/tsvector.py: what the
+`french` configuration with `unaccent` would give). Accents are folded before stemming:
 « parentalité » and « parentalite » give the same stem. The stop words are PostgreSQL's.
 """
 

@@ -121,11 +121,11 @@ def decode(blob: bytes | memoryview) -> int:
     return from_ids(np.frombuffer(blob, dtype="<u4", offset=1))
 
 
-def encode_ids(ids: np.ndarray, sort: bool = False) -> bytes:
-    """As `encode(from_ids(ids))` for sorted ids, without building the bitmap of a rare word;
-    `sort` if they may not be (they are then sorted only if stored as a list)."""
-    if len(ids) * 4 < int(ids.max() if sort else ids[-1]) // 8 + 1:
-        return _ids_bytes(np.sort(ids) if sort else ids)
+def encode_ids(ids: np.ndarray) -> bytes:
+    """As `encode(from_ids(ids))`, without building the bitmap of a rare word (the ids are
+    sorted only when stored as a list)."""
+    if len(ids) * 4 < int(ids.max()) // 8 + 1:
+        return _ids_bytes(np.sort(ids))
     return encode(from_ids(ids))
 
 

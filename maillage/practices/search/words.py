@@ -104,6 +104,8 @@ class Postings:
         if not self._pairs:
             return [], np.zeros(1, np.int64), np.empty(0, np.uint32)
         pairs = np.concatenate(self._pairs)
+        if not len(pairs):  # sheets without a word or a facet value
+            return [], np.zeros(1, np.int64), np.empty(0, np.uint32)
         # Timsort: merging the runs sorted by `_gather` takes a third of the time of a sort.
         pairs.sort(kind="stable")
         keys, sheets = pairs >> 32, (pairs & 0xFFFFFFFF).astype(np.uint32)
@@ -139,7 +141,7 @@ def rows(gathered: Sequence[Gathered]) -> list[WordRow]:
         for key, ids in zip(keys, np.split(sheets, starts[1:-1]), strict=True):
             found.setdefault(key, []).append(ids)
     return [
-        (stem, part, encode_ids(np.concatenate(ids) if len(ids) > 1 else ids[0], sort=True))
+        (stem, part, encode_ids(np.concatenate(ids) if len(ids) > 1 else ids[0]))
         for (stem, part), ids in found.items()
     ]
 

@@ -28,11 +28,11 @@ def placeholders(count: int) -> str:
 
 
 class Backend(Protocol):
-    def matching_ids(self, clauses: Sequence[Clause], among: Sequence[int]) -> Fragment:
+    def matching_ids(self, clauses: Sequence[Clause], among: int) -> Fragment:
         """SELECT of one value: the ids of the documents that match every clause (phrases
         with their words in order), as decimals separated by commas (`bitmaps.from_id_list`).
-        Only those `among` count: the documents holding every word, which a backend whose
-        index keeps no positions checks one by one."""
+        Only those of the bitmap `among` count: the documents holding every word, which a
+        backend whose index keeps no positions checks one by one."""
 
     def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:
         """SELECT of the titles whose folded words are `words` (the last one maybe begun),

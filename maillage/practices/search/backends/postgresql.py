@@ -27,6 +27,7 @@ from maillage.practices.search.backends.base import (
     Fragment,
     placeholders,
 )
+from maillage.practices.search.bitmaps import ids_of
 from maillage.practices.search.documents import COLUMNS, IndexDocument
 from maillage.practices.search.query import Clause
 
@@ -65,11 +66,11 @@ def _copy_text(value: Any) -> str:
 
 
 class PostgresqlBackend:
-    def matching_ids(self, clauses: Sequence[Clause], among: Sequence[int]) -> Fragment:
+    def matching_ids(self, clauses: Sequence[Clause], among: int) -> Fragment:
         # The function reads the vectors of `among` only, by their key (migration 0010).
         return (
             "SELECT practices_search_ids(%s::tsquery, %s::bigint[])",
-            [tsquery(clauses), "{" + ",".join(map(str, among)) + "}"],
+            [tsquery(clauses), "{" + ",".join(map(str, ids_of(among))) + "}"],
         )
 
     def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:

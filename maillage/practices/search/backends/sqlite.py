@@ -51,7 +51,7 @@ def expression(clauses: Sequence[Clause]) -> str:
 
 
 class SqliteBackend:
-    def matching_ids(self, clauses: Sequence[Clause], among: Sequence[int]) -> Fragment:
+    def matching_ids(self, clauses: Sequence[Clause], among: int) -> Fragment:
         # FTS5 keeps positions in its index: the phrase is found there, `among` or not.
         # Decimal, as SQLite writes integers anyway: formatting each id (printf) took half the
         # time of listing the matches of a common word.
@@ -145,5 +145,6 @@ class SqliteBackend:
     def write(self, encoded: list[tuple[str, list[Any]]]) -> None:
         with connection.cursor() as cursor:
             for table, rows in encoded:
-                marks = placeholders(len(rows[0])) if rows else ""
-                cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+                if rows:
+                    marks = placeholders(len(rows[0]))
+                    cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
