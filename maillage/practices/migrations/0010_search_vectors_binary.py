@@ -75,18 +75,12 @@ POSTGRESQL_BACKWARD = [
 ]
 
 
-def _run(schema_editor, statements):
-    vendor = schema_editor.connection.vendor
-    for statement in statements.get(vendor, ()):
-        schema_editor.execute(statement)
-
-
 def forward(apps, schema_editor):
-    _run(schema_editor, {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRESQL_FORWARD})
+    _head._run(schema_editor, {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRESQL_FORWARD})
 
 
 def backward(apps, schema_editor):
-    _run(schema_editor, {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRESQL_BACKWARD})
+    _head._run(schema_editor, {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRESQL_BACKWARD})
 
 
 class Migration(migrations.Migration):
