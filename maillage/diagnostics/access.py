@@ -27,6 +27,7 @@ from maillage.actions.access import coordinated_area, located_in
 from maillage.diagnostics.models import Diagnosis, DiagnosisStatus, Indicator, SteeringMember
 from maillage.organisations.access import (
     is_national_admin,
+    may_act_for,
     organisation_ids,
     organisations_acting_for,
 )
@@ -91,12 +92,15 @@ def can_create_diagnosis(user: User | AnonymousUser) -> bool:
     return is_national_admin(user) or bool(organisation_ids(user, EDITOR_ROLES))
 
 
-def carrier_organisations(
-    user: User | AnonymousUser, roles: set[str] = EDITOR_ROLES
-) -> models.QuerySet[Organisation]:
-    """The organisations `user` may carry a diagnosis for (`roles`: the actions app's
-    `EDITOR_ROLES` for an action started from a priority)."""
-    return organisations_acting_for(user, roles)
+def carrier_organisations(user: User | AnonymousUser) -> models.QuerySet[Organisation]:
+    """The organisations `user` may carry a diagnosis for, by name: those where she is a
+    professional or a coordinator, every one for a national administrator."""
+    return organisations_acting_for(user, EDITOR_ROLES)
+
+
+def may_carry(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """Is `organisation` one of `carrier_organisations(user)`?"""
+    return may_act_for(user, organisation, EDITOR_ROLES)
 
 
 def can_edit_diagnosis(user: User | AnonymousUser, diagnosis: Diagnosis) -> bool:

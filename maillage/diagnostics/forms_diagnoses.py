@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.actions.forms_actions import BaseTeamFormSet
 from maillage.diagnostics.models import Diagnosis, DiagnosisKind, DiagnosisStatus, Indicator
-from maillage.diagnostics.operations.diagnoses import BOTH_TERRITORIES
 from maillage.organisations.models import Organisation, User
 from maillage.practices.forms import GroupedCheckboxes
 from maillage.territories.forms import TerritoryChoiceField, TerritoryMultipleChoiceField
@@ -109,8 +108,7 @@ class DiagnosisForm(forms.Form):
             ):
                 self.add_error("territory", _("Choisissez le territoire du diagnostic."))
             return data
-        if data.get("territory") and (data.get("communes") or data.get("new_territory_name")):
-            raise ValidationError(str(BOTH_TERRITORIES))
+        # A territory both chosen and composed is the operation's refusal, shown on `territory`.
         if not data.get("territory") and not data.get("new_territory_name", "").strip():
             raise ValidationError(
                 _("Choisissez un territoire existant, ou donnez un nom au territoire à composer.")

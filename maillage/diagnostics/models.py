@@ -297,12 +297,6 @@ class Diagnosis(OrganisationOwned):
     def get_absolute_url(self) -> str:
         return reverse("diagnostics:detail", args=[self.pk])
 
-    @property
-    def contributions_open(self) -> bool:
-        """The status says it: contributions are open while, and only while, it is « open »
-        (whether the end date has passed is `operations.contributions.is_open`'s concern)."""
-        return self.status == DiagnosisStatus.OPEN
-
 
 class SteeringMember(models.Model):
     """A member of the steering group: an organisation, a person, or a person of an organisation.

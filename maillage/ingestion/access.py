@@ -56,6 +56,12 @@ def visible_candidates(user: User | AnonymousUser) -> models.QuerySet[CandidateP
     return CandidatePractice.objects.filter(document__in=visible_documents(user))
 
 
+EDIT_DOCUMENT_REFUSAL = gettext_lazy(
+    "Seuls les documentalistes et les coordinateurs de l'organisation du document, la personne "
+    "qui l'a importé et les administrateurs nationaux le modifient."
+)
+
+
 def can_edit_document(user: User | AnonymousUser, document: Document) -> bool:
     """Correct the document's details and review its candidates (see the module's note)."""
     if is_national_admin(user):
@@ -99,7 +105,7 @@ def readable_batch(user: User | AnonymousUser, pk: int) -> ImportBatch:
     """The upload `pk` if `user` sent it (or administers the platform); else one 404."""
     batches = ImportBatch.objects.all()
     if not is_national_admin(user):
-        batches = batches.filter(created_by_id=user.pk)
+        batches = batches.filter(created_by_id=user.pk) if user.is_authenticated else batches.none()
     batch = batches.filter(pk=pk).first()
     if batch is None:
         raise Http404(_("Aucun envoi ne porte ce numéro."))

@@ -40,8 +40,7 @@ from rapidfuzz import fuzz
 from maillage.ingestion.found import CandidateDraft
 from maillage.ingestion.models import CandidatePractice, CandidateStatus, Document
 from maillage.practices.models import Practice
-from maillage.practices.search.analysis import terms
-from maillage.practices.search.similar import sharing
+from maillage.practices.search.similar import sharing, title_key_words
 from maillage.territories.folding import fold
 
 THRESHOLD = 90.0
@@ -117,7 +116,7 @@ def _best(
 
 def similar_practice(draft: CandidateDraft) -> tuple[Practice, float] | None:
     """The published sheet most like `draft`, with its score, when it reaches the threshold."""
-    words = sorted(set(terms(draft.title)), key=lambda word: (-len(word), word))[:KEY_WORDS]
+    words = title_key_words(draft.title)[:KEY_WORDS]
     if not words:
         return None
     if not (ids := sharing(words, PREFILTER_LIMIT)):

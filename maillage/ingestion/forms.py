@@ -7,15 +7,21 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from maillage.ingestion.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_COUNT,
     TERM_FIELDS,
     CandidatePractice,
     Document,
     DocumentType,
     Reference,
 )
+from maillage.ingestion.reading.limits import MAX_FILE_MEGABYTES
 from maillage.organisations.models import Organisation
 from maillage.practices.forms import TermsField
 from maillage.practices.models import Practice
@@ -25,6 +31,14 @@ from maillage.territories.forms import TerritoryMultipleChoiceField
 from maillage.web.forms import DateInput
 
 ACCEPTED_FORMATS = ".docx,.odt,.pdf,.txt,.md"
+
+
+def _upload_help() -> str:
+    return gettext(
+        "Un ou plusieurs fichiers DOCX, ODT, PDF (avec sa couche texte), texte ou Markdown, "
+        "de %(megabytes)s Mo au plus chacun. Un même fichier déjà importé est reconnu et n'est "
+        "pas lu deux fois."
+    ) % {"megabytes": MAX_FILE_MEGABYTES}
 
 
 class MultipleFileInput(forms.FileInput):
@@ -49,11 +63,7 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label=_("Fichiers"),
-        help_text=_(
-            "Un ou plusieurs fichiers DOCX, ODT, PDF (avec sa couche texte), texte ou Markdown, "
-            "de 50 Mo au plus chacun. Un même fichier déjà importé est reconnu et n'est pas "
-            "lu deux fois."
-        ),
+        help_text=lazy(_upload_help, str)(),
         error_messages={"required": _("Choisissez au moins un fichier.")},
     )
     document_type = forms.ChoiceField(
@@ -86,8 +96,8 @@ class DocumentForm(forms.Form):
     year = forms.IntegerField(
         label=_("Année"),
         required=False,
-        min_value=1800,
-        max_value=2100,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
         help_text=_("Laissée vide, elle est prise de la date."),
     )
     document_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
@@ -104,9 +114,15 @@ def _text(label: Any, rows: int = 4) -> forms.CharField:
 class CandidateForm(forms.Form):
     """The candidate sheet as the documentalist corrects it before accepting it."""
 
-    title = forms.CharField(label=_("Titre"), max_length=200)
+    # The limits of the sheet the candidate becomes, not the candidate's own columns.
+    title = forms.CharField(
+        label=_("Titre"), max_length=Practice._meta.get_field("title").max_length
+    )
     summary = forms.CharField(
-        label=_("Résumé"), max_length=1200, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Résumé"),
+        max_length=Practice._meta.get_field("summary").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     isic_forms = TermsField(
         "isic_form", label=_("Formes d'intervention collective"), required=False
@@ -115,16 +131,16 @@ class CandidateForm(forms.Form):
     themes = TermsField("theme", label=_("Thèmes"), required=False)
     territories = TerritoryMultipleChoiceField(label=_("Territoires"), required=False)
     start_year = forms.IntegerField(
-        label=_("Année de début"), required=False, min_value=1900, max_value=2100
+        label=_("Année de début"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
     )
     end_year = forms.IntegerField(
-        label=_("Année de fin"), required=False, min_value=1900, max_value=2100
+        label=_("Année de fin"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
     )
     participants_count = forms.IntegerField(
-        label=_("Nombre de participants"), required=False, min_value=0
+        label=_("Nombre de participants"), required=False, min_value=0, max_value=MAX_COUNT
     )
     inhabitants_count = forms.IntegerField(
-        label=_("Nombre d'habitants"), required=False, min_value=0
+        label=_("Nombre d'habitants"), required=False, min_value=0, max_value=MAX_COUNT
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -42,21 +42,19 @@ def search(
     return references.order_by("title", "pk")
 
 
-def readable_reference(user: User | AnonymousUser, pk: int) -> Reference:
-    """The record `pk`, or for a variant the record it was merged into, if `user` sees it; the
-    same 404 otherwise. Visibility is checked in the query that follows the merge, so that the
-    number of a record `user` may not see is never given away."""
-    merged_into = Reference.objects.filter(pk=pk, merged_into__isnull=False).values("merged_into")
-    reference = records(user).filter(Q(pk=pk) | Q(pk__in=merged_into)).first()
-    if reference is None:
-        raise Http404(_("Aucune notice ne porte ce numéro."))
-    return reference
-
-
-def record_or_404(user: User | AnonymousUser, pk: int) -> Reference:
-    """The record `pk` among those `user` sees, not merged into another (one to merge); the
-    same 404 as an unknown number otherwise."""
-    reference = records(user).filter(pk=pk).first()
+def readable_reference(
+    user: User | AnonymousUser, pk: int, *, follow_merge: bool = True
+) -> Reference:
+    """The record `pk` if `user` sees it; the same 404 otherwise. A variant merged into another
+    answers the record it was merged into, or with `follow_merge=False` (a record to merge) the
+    404. Visibility is checked in the query that follows the merge, so that the number of a
+    record `user` may not see is never given away."""
+    wanted = Q(pk=pk)
+    if follow_merge:
+        wanted |= Q(
+            pk__in=Reference.objects.filter(pk=pk, merged_into__isnull=False).values("merged_into")
+        )
+    reference = records(user).filter(wanted).first()
     if reference is None:
         raise Http404(_("Aucune notice ne porte ce numéro."))
     return reference

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +136,11 @@ class CandidateStatus(models.TextChoices):
 OPEN_STATUSES = (CandidateStatus.PENDING, CandidateStatus.DUPLICATE)
 # A candidate's lists of référentiel codes, each with the scheme its codes belong to.
 TERM_FIELDS = {"isic_forms": "isic_form", "publics": "public", "themes": "theme"}
+# The years a document was written in, or a candidate sheet starts or ends in, as the forms, the
+# API and the write functions accept them; the largest count a candidate's columns hold on every
+# database (`PositiveIntegerField`).
+FIRST_YEAR, LAST_YEAR = 1800, 2100
+MAX_COUNT = BaseDatabaseOperations.integer_field_ranges["PositiveIntegerField"][1]
 
 
 class CandidatePractice(models.Model):

@@ -27,6 +27,9 @@ from maillage.ingestion import access, dedup
 from maillage.ingestion.extraction import ExtractionContext
 from maillage.ingestion.found import CandidateDraft, FoundReference, UnreadableDocument
 from maillage.ingestion.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_COUNT,
     OPEN_STATUSES,
     TERM_FIELDS,
     CandidatePractice,
@@ -46,24 +49,19 @@ from maillage.organisations import audit
 from maillage.organisations.access import is_national_admin, organisation_ids, require
 from maillage.organisations.models import Organisation, User
 from maillage.practices.models import Practice
-from maillage.practices.operations import create_practice
+from maillage.practices.operations import create_practice, text_errors
 from maillage.practices.snapshot import SECTION_FIELDS
 from maillage.referential.models import Term
 from maillage.territories.models import Territory
-from maillage.web.plain_text import clean_text, markup_errors
+from maillage.web.plain_text import clean_text
 
 YEAR_FIELDS = ("start_year", "end_year")
 NUMBER_FIELDS = (*YEAR_FIELDS, "participants_count", "inhabitants_count")
-# The years a sheet may start or end in, as for a document's year; the counts' column limit.
-FIRST_YEAR, LAST_YEAR = 1800, 2100
-MAX_COUNT = 2_147_483_647
 CANDIDATE_FIELDS = frozenset(
     {"title", "summary", "fields", *TERM_FIELDS, "territories", *NUMBER_FIELDS}
 )
 REFERENCE_FIELDS = ("authors", "event", "place", "date_text", "year", "pages", "url")
 DOCUMENT_FIELDS = ("title", "authors", "date", "year", "document_type")
-# An accepted candidate becomes a practice sheet, whose title is shorter than a candidate's.
-TITLE_MAX_LENGTH = Practice._meta.get_field("title").max_length
 UPLOAD_CHUNK = 1 << 20
 
 
@@ -114,7 +112,7 @@ def import_document(
     cannot be read raises ValidationError with the French reason and writes nothing."""
     _require_importer(actor, organisation)
     _check_document_type(document_type)
-    existing = _same_file(fingerprint(data), organisation)
+    existing = same_file(fingerprint(data), organisation)
     if existing is not None:
         return _known(existing, actor)
     try:
@@ -137,15 +135,16 @@ def import_document(
             )
     except IntegrityError:
         # The same file stored meanwhile by another import: that one stands.
-        existing = _same_file(analysis.sha256, organisation)
+        existing = same_file(analysis.sha256, organisation)
         if existing is None:
             raise
         return _known(existing, actor)
 
 
-def _same_file(sha256: str, organisation: Organisation | None) -> Document | None:
+def same_file(sha256: str, organisation: Organisation | None) -> Document | None:
     """The document already stored from these bytes under the same owner (the model's
-    `document_once_per_organisation` constraint)."""
+    `document_once_per_organisation` constraint): what an import of them returns, storing
+    nothing (`import_documents --dry-run` says so too)."""
     return Document.objects.filter(sha256=sha256, organisation=organisation).first()
 
 
@@ -559,9 +558,6 @@ def update_document(*, actor: User, document: Document, **fields: Any) -> Docume
     unknown = set(fields) - set(DOCUMENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown document fields: {sorted(unknown)}")
-    refusal = _(
-        "Seuls les documentalistes et les coordinateurs qui lisent ce document le modifient."
-    )
     # The read text may weigh megabytes and is not edited here: it is not loaded.
     stored = (
         Document.objects.select_for_update()
@@ -570,7 +566,7 @@ def update_document(*, actor: User, document: Document, **fields: Any) -> Docume
         .first()
     )
     if stored is None or not access.can_edit_document(actor, stored):
-        raise PermissionDenied(refusal)
+        raise PermissionDenied(str(access.EDIT_DOCUMENT_REFUSAL))
     before = audit.snapshot(stored, DOCUMENT_FIELDS)
     values = {name: getattr(stored, name) for name in DOCUMENT_FIELDS}
     values.update(fields)
@@ -617,27 +613,6 @@ def _snapshot(candidate: CandidatePractice) -> dict[str, Any]:
     )
 
 
-def _text_errors(texts: Mapping[str, Any]) -> dict[str, list[str]]:
-    """What the practice sheet would refuse in a candidate's `title`, `summary` and `fields`
-    (those of them in `texts`, already cleaned): checked when a candidate is edited and again
-    before it is accepted, so that a title the sheet refuses is refused at the edit, with the
-    same words. A section's error is under the section's name."""
-    errors: dict[str, list[str]] = {}
-    if "title" in texts:
-        if not texts["title"]:
-            errors["title"] = [_("Donnez un titre à la proposition.")]
-        elif len(texts["title"]) > TITLE_MAX_LENGTH:
-            errors["title"] = [
-                _("Le titre d'une fiche ne dépasse pas %(max)s caractères (il en a %(length)s).")
-                % {"max": TITLE_MAX_LENGTH, "length": len(texts["title"])}
-            ]
-    return {
-        **errors,
-        **markup_errors(texts, [name for name in ("title", "summary") if name not in errors]),
-        **markup_errors(texts.get("fields") or {}, SECTION_FIELDS),
-    }
-
-
 def _clean_texts(fields: Mapping[str, Any]) -> dict[str, Any]:
     """The edited texts among `fields` as the sheet stores them (`clean_text`)."""
     texts: dict[str, Any] = {
@@ -667,7 +642,9 @@ def _apply(candidate: CandidatePractice, fields: Mapping[str, Any]) -> list[Terr
     texts = _clean_texts(
         {name: value for name, value in fields.items() if sections_known or name != "fields"}
     )
-    errors.update(_text_errors(texts))
+    # What the practice sheet would refuse is refused at the edit, in the sheet's words; a
+    # section's error is under the section's name.
+    errors.update(text_errors({**texts, **texts.get("fields", {})}))
     for name, scheme in TERM_FIELDS.items():
         if name in fields:
             codes = list(dict.fromkeys(fields[name] or ()))
@@ -747,12 +724,6 @@ def accept_candidate(*, actor: User, candidate: CandidatePractice, **edits: Any)
     stored = _locked_open(candidate)
     before = _snapshot(stored)
     territories = _apply(stored, edits)
-    # What was not edited is checked too: a title drawn from the document may be too long.
-    errors = _text_errors(
-        {"title": stored.title, "summary": stored.summary, "fields": stored.fields}
-    )
-    if errors:
-        raise ValidationError(errors)
     if territories is None:
         territories = list(stored.territories.all())
     document = stored.document
@@ -761,6 +732,8 @@ def accept_candidate(*, actor: User, candidate: CandidatePractice, **edits: Any)
         is_national_admin(actor) or organisation.pk in organisation_ids(actor)
     ):
         organisation = None
+    # `create_practice` checks what was not edited too (`text_errors`, the words of the edit): a
+    # title drawn from the document may be too long, a summary empty.
     practice = create_practice(
         actor=actor,
         organisation=organisation,

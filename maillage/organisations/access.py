@@ -48,6 +48,11 @@ def organisations_acting_for(
     return organisations.filter(pk__in=organisation_ids(user, roles))
 
 
+def may_act_for(user: User | AnonymousUser, organisation: Organisation, roles: set[str]) -> bool:
+    """Is `organisation` one of `organisations_acting_for(user, roles)`? In one query at most."""
+    return is_national_admin(user) or organisation.pk in organisation_ids(user, roles)
+
+
 def has_role(
     user: User | AnonymousUser, role: str, organisation: Organisation | None = None
 ) -> bool:

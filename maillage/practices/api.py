@@ -32,7 +32,7 @@ from maillage.practices.exports import (
     with_published_revision,
 )
 from maillage.practices.models import Practice
-from maillage.practices.search import FACETS, SearchQuery, search_practices
+from maillage.practices.search import FACETS, MAX_QUERY, SearchQuery, search_practices
 
 router = Router(tags=["Pratiques inspirantes"])
 WRITE_AUTH = [TokenAuth(), django_auth]
@@ -42,7 +42,12 @@ FACETS_DOC = ", ".join(f"`{key}` ({label})" for key, label in FACETS.items())
 
 
 class SearchParams(Schema):
-    q: str = Field("", description="Mots cherchés (accents et majuscules indifférents)")
+    q: str = Field(
+        "",
+        max_length=MAX_QUERY,
+        description=f"Mots cherchés (accents et majuscules indifférents), {MAX_QUERY} caractères "
+        "au plus",
+    )
     sort: Literal["relevance", "date"] = Field(
         "relevance", description="`relevance` (pertinence) ou `date` (plus récentes d'abord)"
     )

@@ -17,6 +17,7 @@ from maillage.organisations.models import Organisation
 from maillage.practices.attachments import max_bytes
 from maillage.practices.models import Licence, OrganisationRole, Practice
 from maillage.practices.operations import RELATED_FIELDS, SCALAR_FIELDS
+from maillage.practices.search import MAX_QUERY
 from maillage.practices.snapshot import SECTION_FIELDS, TEXT_FIELDS
 from maillage.referential.models import Term
 from maillage.territories.forms import TerritoryMultipleChoiceField
@@ -264,7 +265,7 @@ class CommentForm(forms.Form):
 class SearchForm(forms.Form):
     """The plain GET form of the search page; the facets are read from the query string."""
 
-    q = forms.CharField(label=_("Rechercher une pratique"), required=False, max_length=200)
+    q = forms.CharField(label=_("Rechercher une pratique"), required=False, max_length=MAX_QUERY)
     tri = forms.ChoiceField(
         label=_("Trier par"),
         required=False,

@@ -69,6 +69,30 @@ ALL_FIELDS = frozenset(
 PLAIN_TEXT_FIELDS = (*TEXT_FIELDS, "contact")
 
 
+def text_errors(fields: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What a sheet refuses in the plain texts among `fields` (`PLAIN_TEXT_FIELDS`, each as
+    stored: `clean_text`): markup, a required text left empty, a text longer than its column.
+    The limits are the model's. Also checks the import's candidate sheets as they are edited, so
+    that what the sheet would refuse is refused there in the same words."""
+    errors: dict[str, list[str]] = markup_errors(fields, PLAIN_TEXT_FIELDS)
+    for name in PLAIN_TEXT_FIELDS:
+        if name not in fields:
+            continue
+        field = Practice._meta.get_field(name)
+        text = clean_text(fields[name])
+        label = str(field.verbose_name).capitalize()
+        if not text and not field.blank:
+            errors.setdefault(name, []).append(
+                _("%(field)s : ce texte est obligatoire dans une fiche.") % {"field": label}
+            )
+        elif field.max_length is not None and len(text) > field.max_length:
+            errors.setdefault(name, []).append(
+                _("%(field)s : %(max)s caractères au plus dans une fiche (il y en a %(length)s).")
+                % {"field": label, "max": field.max_length, "length": len(text)}
+            )
+    return errors
+
+
 def _term_errors(fields: Mapping[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for name, scheme in TERM_SCHEMES.items():
@@ -139,10 +163,7 @@ def _prepare(practice: Practice, fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - ALL_FIELDS
     if unknown:
         raise TypeError(f"unknown practice fields: {sorted(unknown)}")
-    errors: dict[str, list[str]] = {
-        **markup_errors(fields, PLAIN_TEXT_FIELDS),
-        **_term_errors(fields),
-    }
+    errors: dict[str, list[str]] = {**text_errors(fields), **_term_errors(fields)}
     for name in SCALAR_FIELDS:
         if name in fields:
             value = fields[name]
@@ -168,7 +189,15 @@ def _prepare(practice: Practice, fields: dict[str, Any]) -> dict[str, Any]:
         if problems:
             errors.setdefault("sources", []).extend(problems)
     try:
-        practice.full_clean(exclude=["author", "published_revision"], validate_constraints=False)
+        # The texts given were checked by `text_errors`, in its words.
+        practice.full_clean(
+            exclude=[
+                "author",
+                "published_revision",
+                *(n for n in PLAIN_TEXT_FIELDS if n in fields),
+            ],
+            validate_constraints=False,
+        )
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.setdefault(name, []).extend(messages)

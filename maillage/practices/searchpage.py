@@ -10,7 +10,7 @@ from functools import cached_property
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
-from maillage.practices.search import FACETS, FacetValue, SearchQuery, SearchResult
+from maillage.practices.search import FACETS, MAX_QUERY, FacetValue, SearchQuery, SearchResult
 
 PER_PAGE = 20
 MAX_VALUES_PER_FACET = 30
@@ -29,7 +29,7 @@ def parse_query(params: QueryDict) -> SearchQuery:
         page = 1
     sort = params.get("tri", "relevance")
     return SearchQuery(
-        text=params.get("q", "").strip()[:200],
+        text=params.get("q", "").strip()[:MAX_QUERY],
         filters={key: values for key, values in filters.items() if values},
         sort=sort if sort in SORTS else "relevance",
         page=page,

@@ -4,7 +4,8 @@ A CSV file of one line per (territory, commune), such as INSEE's « composition 
 the bassins de vie, zones d'emploi or aires d'attraction. Read leniently:
 
 - encoding: UTF-8, with or without BOM, UTF-16 with its BOM, or Windows-1252 (a CSV saved by
-  Excel), as `maillage.territories.csv_decoding` reads them;
+  Excel) and Latin-1 for the bytes Windows-1252 leaves undefined, as
+  `maillage.territories.csv_decoding` reads them;
 - separator: « ; », « , » or tab, whichever the first lines have most of;
 - columns, found by their header (case, accents, spaces and underscores do not matter):
     - commune code: CODGEO, code_commune, commune, code_insee, insee, depcom, com, cog;

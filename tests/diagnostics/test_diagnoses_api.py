@@ -3,6 +3,7 @@ same permissions as the pages."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -14,7 +15,7 @@ from maillage.organisations.tokens import create_api_token
 from maillage.territories.models import Level, Territory
 from tests.diagnostics.factories import ContributionFactory, DiagnosisFactory, IndicatorFactory
 from tests.organisations.factories import OrganisationFactory, member
-from tests.territories.factories import small_geography
+from tests.territories.factories import CommuneFactory, small_geography
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,51 @@ def test_steering_accounts_cannot_be_enumerated(client, geo):
     # A reader who may not change the group learns nothing about accounts either.
     reader = member(Role.PARTNER, diagnosis.organisation)
     assert _send(client, "put", url, reader, [{"user": stranger.pk + 1000}]).status_code == 403
+
+
+def test_who_may_not_create_gets_403_whatever_the_payload(client, geo):
+    partner = member(Role.PARTNER)
+    payload = {
+        "organisation": partner.memberships.get().organisation.pk,
+        "title": "Diagnostic",
+        "territory": {"level": "epci", "code": "200033579"},
+        "territory_name": "Bassin de vie d'Arras",
+        "communes": ["62041", "62263"],
+    }
+    both = _send(client, "post", URL, partner, payload)
+    unknown = _send(client, "post", URL, partner, {**payload, "communes": ["99999"]})
+    assert both.status_code == unknown.status_code == 403
+    assert "créent des diagnostics" in both.json()["detail"]
+    assert not Diagnosis.objects.exists()
+
+
+def test_commune_codes_that_lost_their_zero_are_read_as_the_originals(client, geo):
+    CommuneFactory(code="01053", name="Bourg-en-Bresse")
+    CommuneFactory(code="01004", name="Ambérieu-en-Bugey")
+    coordinator = member(Role.COORDINATOR)
+    created = _send(
+        client,
+        "post",
+        URL,
+        coordinator,
+        {
+            "organisation": coordinator.memberships.get().organisation.pk,
+            "title": "Diagnostic de l'Ain",
+            "territory_name": "Bassin de l'Ain",
+            "communes": ["1053", " 01004 "],
+        },
+    )
+    assert created.status_code == 201, created.content
+    communes = Diagnosis.objects.get().territory.communes
+    assert set(communes.values_list("code", flat=True)) == {"01053", "01004"}
+
+
+def test_contributions_are_not_open_once_their_end_date_is_past(client, geo):
+    diagnosis = DiagnosisFactory(
+        territory=geo.arras, status=DiagnosisStatus.OPEN, end_date=datetime.date(2020, 1, 31)
+    )
+    editor = member(Role.PROFESSIONAL, diagnosis.organisation)
+    body = client.get(f"{URL}/{diagnosis.pk}", headers=_bearer(editor)).json()
+    assert body["status"] == "open" and body["contributions_open"] is False
+    Diagnosis.objects.filter(pk=diagnosis.pk).update(end_date=None)
+    assert client.get(f"{URL}/{diagnosis.pk}", headers=_bearer(editor)).json()["contributions_open"]

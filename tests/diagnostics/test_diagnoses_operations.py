@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from maillage.diagnostics import access
 from maillage.diagnostics.models import Component, Diagnosis, DiagnosisStatus
+from maillage.diagnostics.operations import contributions as contribution_operations
 from maillage.diagnostics.operations import diagnoses as operations
 from maillage.organisations.models import AuditEntry, Role
 from maillage.territories import operations as territory_operations
@@ -26,13 +27,25 @@ def geo():
     return small_geography()
 
 
-def _create(actor, organisation, territory, **fields):
-    return operations.create_diagnosis(
+def _create(actor, organisation, territory=None, *, communes=(), **fields):
+    """A diagnosis created as its page and the API create one (`create_diagnosis_where`): on
+    `territory`, or on the « Bassin de vie d'Arras » composed of `communes`."""
+    if communes:
+        fields = {"territory_name": "Bassin de vie d'Arras", **fields}
+    return operations.create_diagnosis_where(
         actor=actor,
         organisation=organisation,
-        title="Diagnostic de l'Arrageois",
         territory=territory,
-        **fields,
+        communes=communes,
+        **{"title": "Diagnostic de l'Arrageois", **fields},
+    )
+
+
+def _nothing_written():
+    return not (
+        Territory.objects.filter(level=Level.CUSTOM).exists()
+        or Diagnosis.objects.exists()
+        or AuditEntry.objects.exists()
     )
 
 
@@ -48,7 +61,7 @@ def test_a_professional_creates_a_diagnosis_with_five_empty_components(geo):
         indicators=[households],
     )
     assert diagnosis.status == DiagnosisStatus.PREPARATION
-    assert not diagnosis.contributions_open
+    assert not contribution_operations.is_open(diagnosis)
     assert len(diagnosis.public_token) >= 20
     assert sorted(diagnosis.sections.values_list("component", flat=True)) == sorted(
         Component.values
@@ -75,17 +88,41 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(geo):
     professional = member(Role.PROFESSIONAL)
     organisation = professional.memberships.get().organisation
     with pytest.raises(ValidationError) as refused:
-        operations.create_diagnosis(
-            actor=professional,
-            organisation=organisation,
+        _create(
+            professional,
+            organisation,
+            geo.arras,
             title="  ",
-            territory=geo.arras,
             purpose="<script>alert(1)</script>",
             kind="nope",
             start_date=datetime.date(2025, 5, 1),
             end_date=datetime.date(2025, 4, 1),
         )
     assert set(refused.value.message_dict) == {"title", "purpose", "kind", "end_date"}
+    # One mistake, one message: ours, not Django's as well.
+    assert refused.value.message_dict["kind"] == ["Type de diagnostic inconnu."]
+    assert refused.value.message_dict["title"] == ["Donnez un titre au diagnostic."]
+    assert not Diagnosis.objects.exists()
+
+
+def test_the_organisation_is_refused_with_the_other_fields_at_once(geo):
+    professional = member(Role.PROFESSIONAL)
+    with pytest.raises(ValidationError) as refused:
+        _create(professional, OrganisationFactory(), geo.arras, title="", kind="nope")
+    assert refused.value.message_dict["organisation"] == [
+        "Choisissez une organisation dont vous êtes professionnel ou coordinateur."
+    ]
+    assert set(refused.value.message_dict) == {"organisation", "title", "kind"}
+    assert not Diagnosis.objects.exists()
+
+
+def test_a_title_too_long_is_refused_on_its_field(geo):
+    professional = member(Role.PROFESSIONAL)
+    organisation = professional.memberships.get().organisation
+    with pytest.raises(ValidationError) as refused:
+        _create(professional, organisation, geo.arras, title="x" * 201)
+    assert set(refused.value.message_dict) == {"title"}
+    assert "200" in refused.value.message_dict["title"][0]
     assert not Diagnosis.objects.exists()
 
 
@@ -158,9 +195,9 @@ def test_status_follows_the_life_of_a_diagnosis(geo):
 
     with pytest.raises(ValidationError):
         move(DiagnosisStatus.PUBLISHED)
-    assert move(DiagnosisStatus.OPEN).contributions_open
-    assert not move(DiagnosisStatus.ANALYSIS).contributions_open
-    assert move(DiagnosisStatus.OPEN).contributions_open  # back to contributions
+    assert contribution_operations.is_open(move(DiagnosisStatus.OPEN))
+    assert not contribution_operations.is_open(move(DiagnosisStatus.ANALYSIS))
+    assert contribution_operations.is_open(move(DiagnosisStatus.OPEN))  # back to contributions
     move(DiagnosisStatus.ANALYSIS)
     with pytest.raises(ValidationError) as refused:
         move(DiagnosisStatus.PUBLISHED)
@@ -175,7 +212,7 @@ def test_status_follows_the_life_of_a_diagnosis(geo):
     with pytest.raises(ValidationError):
         operations.write_synthesis(actor=editor, diagnosis=diagnosis, synthesis="")
     archived = move(DiagnosisStatus.ARCHIVED)
-    assert not archived.contributions_open
+    assert not contribution_operations.is_open(archived)
     assert archived.published_at == published.published_at
     with pytest.raises(ValidationError):
         move(DiagnosisStatus.OPEN)
@@ -227,21 +264,11 @@ def test_the_refusal_of_an_account_does_not_name_it(geo):
     ]
 
 
-def _compose(actor, organisation, communes, **fields):
-    return operations.create_diagnosis_on_composed_territory(
-        actor=actor,
-        organisation=organisation,
-        territory_name="Bassin de vie d'Arras",
-        communes=communes,
-        **{"title": "Diagnostic du bassin de vie d'Arras", **fields},
-    )
-
-
 def test_a_coordinator_creates_a_diagnosis_on_a_territory_composed_for_it(geo):
     coordinator = member(Role.COORDINATOR)
     organisation = coordinator.memberships.get().organisation
-    diagnosis = _compose(
-        coordinator, organisation, [geo.arras, geo.dainville], purpose="Les familles."
+    diagnosis = _create(
+        coordinator, organisation, communes=[geo.arras, geo.dainville], purpose="Les familles."
     )
     territory = diagnosis.territory
     assert (territory.level, territory.kind, territory.name) == (
@@ -261,13 +288,13 @@ def test_a_composed_territory_and_its_diagnosis_stand_or_fall_together(geo):
     coordinator = member(Role.COORDINATOR)
     organisation = coordinator.memberships.get().organisation
     with pytest.raises(ValidationError) as refused:
-        _compose(coordinator, organisation, [geo.arras])
+        _create(coordinator, organisation, communes=[geo.arras])
     # Named as the caller names them, not as the territories app does.
     assert "communes" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        operations.create_diagnosis_on_composed_territory(
-            actor=coordinator,
-            organisation=organisation,
+        _create(
+            coordinator,
+            organisation,
             title="BV",
             territory_name="<b>BV</b>",
             territory_kind="galaxie",
@@ -276,13 +303,43 @@ def test_a_composed_territory_and_its_diagnosis_stand_or_fall_together(geo):
     assert set(refused.value.message_dict) == {"territory_name", "territory_kind"}
     with pytest.raises(ValidationError) as refused:
         # The territory is valid, the diagnosis is not: neither is written.
-        _compose(coordinator, OrganisationFactory(), [geo.arras, geo.dainville])
+        _create(coordinator, OrganisationFactory(), communes=[geo.arras, geo.dainville])
     assert "organisation" in refused.value.message_dict
     with pytest.raises(PermissionDenied):
         # Professionals create diagnoses but do not compose territories.
-        _compose(member(Role.PROFESSIONAL, organisation), organisation, [geo.arras, geo.dainville])
-    assert not Territory.objects.filter(level=Level.CUSTOM).exists()
-    assert not Diagnosis.objects.exists() and not AuditEntry.objects.exists()
+        _create(
+            member(Role.PROFESSIONAL, organisation),
+            organisation,
+            communes=[geo.arras, geo.dainville],
+        )
+    assert _nothing_written()
+
+
+def test_a_territory_chosen_and_composed_at_once_is_refused_on_territory(geo):
+    coordinator = member(Role.COORDINATOR)
+    organisation = coordinator.memberships.get().organisation
+    with pytest.raises(ValidationError) as refused:
+        _create(coordinator, organisation, geo.cu_arras, communes=[geo.arras, geo.dainville])
+    assert refused.value.message_dict == {
+        "territory": ["Choisissez un territoire existant ou composez-en un, pas les deux."]
+    }
+    with pytest.raises(ValidationError) as refused:
+        # A name alone is a composition too; and the other refusals come with it.
+        _create(coordinator, organisation, geo.cu_arras, territory_name="BV", title="")
+    assert set(refused.value.message_dict) == {"territory", "title"}
+    assert _nothing_written()
+
+
+def test_permission_comes_before_the_choice_of_territory(geo):
+    partner = member(Role.PARTNER)
+    with pytest.raises(PermissionDenied):
+        _create(
+            partner,
+            partner.memberships.get().organisation,
+            geo.cu_arras,
+            communes=[geo.arras, geo.dainville],
+        )
+    assert _nothing_written()
 
 
 def test_a_composed_diagnosis_reports_its_own_and_its_territory_s_refusals_at_once(geo):
@@ -290,10 +347,15 @@ def test_a_composed_diagnosis_reports_its_own_and_its_territory_s_refusals_at_on
     organisation = coordinator.memberships.get().organisation
 
     with pytest.raises(ValidationError) as refused:
-        _compose(coordinator, organisation, [geo.arras], title="", kind="inconnu")
+        _create(coordinator, organisation, communes=[geo.arras], title="", kind="inconnu")
 
     assert set(refused.value.message_dict) == {"title", "kind", "communes"}
-    assert not Territory.objects.filter(level=Level.CUSTOM).exists()
+    with pytest.raises(ValidationError) as refused:
+        # A refusal of Django's own (a length) is found with the others, before any write.
+        _create(coordinator, organisation, communes=[geo.arras], title="x" * 201)
+
+    assert set(refused.value.message_dict) == {"title", "communes"}
+    assert _nothing_written()
 
 
 def test_two_compositions_at_once_take_two_codes(geo, monkeypatch):
@@ -312,6 +374,6 @@ def test_two_compositions_at_once_take_two_codes(geo, monkeypatch):
         return code
 
     monkeypatch.setattr(territory_operations, "_next_composed_code", taken_meanwhile)
-    diagnosis = _compose(coordinator, organisation, [geo.arras, geo.dainville])
+    diagnosis = _create(coordinator, organisation, communes=[geo.arras, geo.dainville])
     assert raced == ["D-1"] and diagnosis.territory.code == "D-2"
     assert set(diagnosis.territory.communes.all()) == {geo.arras, geo.dainville}

@@ -175,6 +175,29 @@ def test_a_coordinator_composes_a_territory_from_communes(client, geo):
     assert diagnosis.territory.communes.count() == 3
 
 
+def test_a_territory_chosen_and_composed_at_once_is_refused_beside_the_territory(client, geo):
+    coordinator = member(Role.COORDINATOR)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("diagnostics:create"),
+        {
+            "organisation": coordinator.memberships.get().organisation.pk,
+            "title": "Bassin de vie d'Arras",
+            "kind": "shared",
+            "territory": geo.cu_arras.pk,
+            "new_territory_name": "Bassin de vie d'Arras",
+            "new_territory_kind": "bassin_de_vie",
+            "communes": [geo.arras.pk, geo.dainville.pk],
+        },
+    )
+    assert response.status_code == 200
+    message = "Choisissez un territoire existant ou composez-en un, pas les deux."
+    assert response.context["form"].errors["territory"] == [message]
+    assert message in response.content.decode()
+    assert not Territory.objects.filter(level=Level.CUSTOM).exists()
+    assert not Diagnosis.objects.exists()
+
+
 def test_steering_page_saves_the_group(client, diagnosis):
     editor = member(Role.PROFESSIONAL, diagnosis.organisation)
     colleague = member(Role.PROFESSIONAL, diagnosis.organisation)
@@ -215,7 +238,7 @@ def test_section_synthesis_and_status_pages(client, diagnosis):
     assert "ne peut pas passer" in response.content.decode()
     client.post(status_url, {"status": "open"})
     diagnosis.refresh_from_db()
-    assert diagnosis.status == DiagnosisStatus.OPEN and diagnosis.contributions_open
+    assert diagnosis.status == DiagnosisStatus.OPEN
 
 
 def test_pdf_report_has_no_pending_contribution_and_no_names(client, diagnosis):

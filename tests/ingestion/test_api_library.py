@@ -155,3 +155,22 @@ def test_merging_with_a_record_one_does_not_see_answers_as_for_an_unknown_number
         response = merge(other)
         assert (response.status_code, response.json()) == (404, unknown.json())
     assert not Reference.objects.filter(merged_into=kept).exists()
+
+
+def test_a_variant_already_merged_is_not_merged_again_through_its_record(client):
+    documentalist = member(Role.DOCUMENTALIST)
+    document = DocumentFactory(organisation=documentalist.memberships.get().organisation)
+    kept, other = ReferenceFactory(), ReferenceFactory()
+    variant = ReferenceFactory(merged_into=other)
+    for reference in (kept, other, variant):
+        CitationFactory(reference=reference, document=document)
+    client.force_login(documentalist)
+
+    assert client.get(f"{URL}/{variant.pk}").json()["id"] == other.pk
+    for keep, merged in ((kept.pk, variant.pk), (variant.pk, kept.pk)):
+        response = client.post(
+            f"{URL}/{keep}/merge", json.dumps({"other": merged}), content_type="application/json"
+        )
+        assert response.status_code == 404
+    assert Reference.objects.get(pk=other.pk).merged_into_id is None
+    assert not Reference.objects.filter(merged_into=kept).exists()

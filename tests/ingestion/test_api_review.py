@@ -106,6 +106,26 @@ def test_patch_changes_only_what_is_sent(client, document, headers):
     assert "territories" in response.json()["errors"]
 
 
+@pytest.mark.parametrize(
+    ("summary", "message"),
+    [
+        ("", "Résumé : ce texte est obligatoire dans une fiche."),
+        ("R" * 5000, "Résumé : 1200 caractères au plus dans une fiche (il y en a 5000)."),
+    ],
+)
+def test_patch_refuses_a_summary_the_sheet_would_refuse(
+    client, document, headers, summary, message
+):
+    candidate = CandidateFactory(segment__document=document)
+
+    response = send(client, "patch", f"{URL}/{candidate.pk}", {"summary": summary}, headers)
+
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"] == {"summary": [message]}
+    candidate.refresh_from_db()
+    assert candidate.summary == CandidateFactory.summary
+
+
 def test_accept_makes_a_draft_sheet(client, document, headers):
     term("isic_form", "travail_social_communautaire")
     candidate = CandidateFactory(segment__document=document)

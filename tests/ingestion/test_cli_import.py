@@ -184,7 +184,90 @@ def test_a_dry_run_in_text_says_what_would_be_imported(
 
     assert out.getvalue().splitlines() == [
         f"{folder / 'b' / 'actions.txt'} : serait importé (essai, rien n'est enregistré) ; "
-        "propositions de fiches : 1, références citées : 1."
+        "1 proposition de fiche, 1 référence citée."
     ]
     assert "a-vide.txt : Le fichier est vide." in err.getvalue()
     assert _rows() == before
+
+
+def test_a_dry_run_says_a_file_already_imported_for_the_same_owner_would_not_be_again(
+    folder: Path,
+) -> None:
+    organisation = OrganisationFactory()
+    actions = folder / "b" / "actions.txt"
+    call_command(
+        "import_documents", str(actions), "--organisation", str(organisation.pk), stdout=StringIO()
+    )
+    document = Document.objects.get()
+    before = _rows()
+    out, report = StringIO(), StringIO()
+
+    call_command(
+        "import_documents",
+        str(actions),
+        "--dry-run",
+        "--organisation",
+        str(organisation.pk),
+        stdout=out,
+    )
+    call_command(
+        "import_documents",
+        str(actions),
+        "--dry-run",
+        "--format",
+        "json",
+        "--organisation",
+        str(organisation.pk),
+        stdout=report,
+    )
+
+    assert out.getvalue().splitlines() == [
+        f"{actions} : déjà importé (document n° {document.pk}), ne serait pas importé de "
+        "nouveau (essai, rien n'est enregistré)."
+    ]
+    assert json.loads(report.getvalue())["documents"] == [
+        {
+            "path": str(actions),
+            "document": document.pk,
+            "already_imported": True,
+            "candidates": document.candidates.count(),
+            "citations": document.citations.count(),
+        }
+    ]
+    assert _rows() == before
+    elsewhere = StringIO()
+    call_command("import_documents", str(actions), "--dry-run", stdout=elsewhere)
+    assert "serait importé (essai" in elsewhere.getvalue()
+
+
+def test_a_system_error_without_a_number_is_reported_without_one(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(path: Path) -> bytes:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(import_documents, "read_file", refused)
+    out = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(folder / "b"), "--format", "json", stdout=out)
+
+    (error,) = json.loads(out.getvalue())["errors"]
+    assert error["error"] == "Le fichier n'a pas pu être lu."
+
+
+def test_a_system_error_after_the_file_was_read_is_not_called_a_read_error(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(import_documents, "import_document", failing)
+    out = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(folder / "b"), "--format", "json", stdout=out)
+
+    (error,) = json.loads(out.getvalue())["errors"]
+    assert "erreur inattendue" in error["error"]
+    assert "n'a pas pu être lu" not in error["error"]

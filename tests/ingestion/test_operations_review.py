@@ -15,7 +15,8 @@ from maillage.ingestion.operations import (
     update_candidate,
 )
 from maillage.organisations.models import AuditEntry, Role
-from maillage.practices.models import Status
+from maillage.practices.models import Practice, Status
+from maillage.practices.operations import text_errors
 from tests.ingestion.factories import (
     CandidateFactory,
     CitationFactory,
@@ -173,10 +174,52 @@ def test_a_drawn_title_too_long_for_a_sheet_is_refused_in_the_same_words_at_acce
         accept_candidate(actor=documentalist, candidate=candidate)
 
     assert raised.value.message_dict["title"] == [
-        "Le titre d'une fiche ne dépasse pas 200 caractères (il en a 250)."
+        "Titre : 200 caractères au plus dans une fiche (il y en a 250)."
     ]
     candidate.refresh_from_db()
     assert candidate.status == CandidateStatus.PENDING and candidate.practice is None
+
+
+@pytest.mark.parametrize(
+    ("summary", "message"),
+    [
+        ("  ", "Résumé : ce texte est obligatoire dans une fiche."),
+        ("R" * 1201, "Résumé : 1200 caractères au plus dans une fiche (il y en a 1201)."),
+    ],
+)
+def test_editing_refuses_a_summary_the_sheet_would_refuse_in_its_words(
+    documentalist, candidate, summary, message
+) -> None:
+    before = candidate.summary
+
+    with pytest.raises(ValidationError) as raised:
+        update_candidate(actor=documentalist, candidate=candidate, summary=summary)
+
+    assert raised.value.message_dict == {"summary": [message]}
+    assert text_errors({"summary": summary}) == {"summary": [message]}
+    candidate.refresh_from_db()
+    assert candidate.summary == before and not AuditEntry.objects.filter(action="update_candidate")
+
+
+@pytest.mark.parametrize(
+    ("summary", "message"),
+    [
+        ("", "Résumé : ce texte est obligatoire dans une fiche."),
+        ("R" * 5000, "Résumé : 1200 caractères au plus dans une fiche (il y en a 5000)."),
+    ],
+)
+def test_a_drawn_summary_the_sheet_would_refuse_is_refused_at_acceptance_in_the_same_words(
+    documentalist, candidate, summary, message
+) -> None:
+    candidate.summary = summary
+    candidate.save()
+
+    with pytest.raises(ValidationError) as raised:
+        accept_candidate(actor=documentalist, candidate=candidate)
+
+    assert raised.value.message_dict == {"summary": [message]}
+    candidate.refresh_from_db()
+    assert candidate.status == CandidateStatus.PENDING and not Practice.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+from django.utils.html import escape
 
+from maillage.ingestion import access, forms, operations
 from maillage.ingestion.models import CandidateStatus, DocumentType, ImportBatch
 from maillage.organisations.models import AuditEntry, Membership, Role
 from tests.ingestion.factories import CandidateFactory, CitationFactory, DocumentFactory
@@ -242,6 +247,43 @@ def test_a_documentalist_elsewhere_reading_as_a_member_sees_no_form(client, orga
     client.force_login(outsider)
 
     assert 'name="title"' not in page(client.get(f"/documents/{document.pk}/"))
+
+
+def test_a_documentalist_elsewhere_posting_a_correction_is_told_who_may(client, organisation):
+    document = DocumentFactory(title="Rapport partagé", organisation=organisation)
+    outsider = member(Role.DOCUMENTALIST)  # imports for another organisation
+    Membership.objects.create(user=outsider, organisation=organisation, role=Role.PROFESSIONAL)
+    client.force_login(outsider)
+
+    response = client.post(
+        f"/documents/{document.pk}/", {"title": "Autre", "document_type": "report"}
+    )
+
+    assert response.status_code == 403
+    assert escape(str(access.EDIT_DOCUMENT_REFUSAL)) in response.content.decode()
+    assert "de l&#x27;organisation du document" in response.content.decode()
+    with pytest.raises(PermissionDenied) as refused:
+        operations.update_document(actor=outsider, document=document, title="Autre")
+    assert str(refused.value) == str(access.EDIT_DOCUMENT_REFUSAL)
+    document.refresh_from_db()
+    assert document.title == "Rapport partagé"
+
+
+def test_the_upload_help_gives_the_reader_s_size_limit(monkeypatch):
+    monkeypatch.setattr(forms, "MAX_FILE_MEGABYTES", 7)
+
+    help_text = str(forms.UploadForm.base_fields["files"].help_text)
+
+    assert "de 7 Mo au plus chacun" in help_text
+
+
+def test_an_anonymous_visitor_reads_no_batch_without_asking_the_database(
+    documentalist, django_assert_num_queries
+):
+    batch = ImportBatch.objects.create(created_by=documentalist, files_total=1)
+
+    with django_assert_num_queries(0), pytest.raises(Http404):
+        access.readable_batch(AnonymousUser(), batch.pk)
 
 
 def test_correcting_a_document_one_does_not_read_is_a_404(client, documentalist):

@@ -60,6 +60,17 @@ def test_a_reader_searches_by_title_or_author_without_accents(
     assert hidden.reference.title not in page(client.get("/documents/bibliotheque/"))
 
 
+@pytest.mark.parametrize("year", ["²", "٢٠١٤x", "1" * 5000, "-3", "20 14"])
+def test_a_year_that_is_not_a_number_filters_nothing(client, year):
+    reader, document = _reader_document()
+    CitationFactory(reference=ReferenceFactory(year=2014), document=document)
+    client.force_login(reader)
+
+    html = page(client.get("/documents/bibliotheque/", {"annee": year}))
+
+    assert "1 notice" in html
+
+
 def test_a_merged_variant_leaves_the_list_and_leads_to_the_record_kept(client):
     kept = ReferenceFactory(title="Rapport Bourguignon")
     variant = ReferenceFactory(title="Rapport Bourguignon (2015)", merged_into=kept)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.ingestion.models import CandidatePractice, CandidateStatus
+from maillage.ingestion.models import FIRST_YEAR, CandidatePractice, CandidateStatus
 from maillage.organisations.models import Role
 from maillage.practices.models import Practice, Status
 from tests.ingestion.factories import CandidateFactory, DocumentFactory
@@ -76,6 +76,18 @@ def test_the_queue_filters_by_document_status_and_form(client, documentalist, do
     assert "Groupe de parents" in html and "Groupe de parole" not in html
 
 
+@pytest.mark.parametrize("number", ["²", "1" * 5000, "-1"])
+def test_a_document_number_that_is_not_a_number_filters_nothing(
+    client, documentalist, document, number
+):
+    CandidateFactory(segment__document=document, title="Jardin partagé")
+    client.force_login(documentalist)
+
+    html = page(client.get("/documents/propositions/", {"document": number}))
+
+    assert "Jardin partagé" in html
+
+
 def test_the_queue_is_for_importers_only(client, organisation):
     client.force_login(member(Role.PROFESSIONAL, organisation))
     response = client.get("/documents/propositions/")
@@ -117,6 +129,20 @@ def test_a_candidate_stands_beside_its_passage_with_each_field_s_provenance(
     assert "Travail social communautaire" in html  # the form's label, not its code
     assert "fr-col-lg-6" in html  # two columns from desktop width, stacked below
     assert 'value="accept"' in html and 'value="reject"' in html
+
+
+@pytest.mark.parametrize(
+    ("lines", "marked"), [("²-³", 0), ("1" * 5000, 0), ("3-²", 1), ("3-" + "9" * 5000, 1)]
+)
+def test_a_line_range_that_is_not_numbers_marks_nothing_or_its_first_line(
+    client, documentalist, document, lines, marked
+):
+    candidate = CandidateFactory(segment__document=document)
+    client.force_login(documentalist)
+
+    html = page(client.get(f"/documents/propositions/{candidate.pk}/", {"lignes": lines}))
+
+    assert html.count('class="ingestion-marked"') == marked
 
 
 def test_a_candidate_says_which_rule_found_its_passage(client, documentalist, document):
@@ -222,6 +248,20 @@ def test_saving_corrections_keeps_the_candidate_open(client, documentalist, docu
     assert candidate.status == CandidateStatus.PENDING
     assert candidate.isic_forms == ["travail_social_communautaire"]
     assert not Practice.objects.exists()
+
+
+def test_a_year_the_operations_accept_is_accepted_by_the_page(client, documentalist, document):
+    candidate = CandidateFactory(segment__document=document)
+    client.force_login(documentalist)
+
+    response = client.post(
+        f"/documents/propositions/{candidate.pk}/",
+        {**_edit_data(candidate, start_year=str(FIRST_YEAR), end_year="1850"), "action": "save"},
+    )
+
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert (candidate.start_year, candidate.end_year) == (FIRST_YEAR, 1850)
 
 
 def test_an_empty_title_is_refused_beside_the_field(client, documentalist, document):

@@ -60,3 +60,21 @@ def test_objects_are_visible_to_owner_and_to_organisations_they_are_shared_with(
     assert list(access.visible_to(Dossier.objects.all(), AnonymousUser())) == []
     admin = UserFactory(is_national_admin=True)
     assert access.visible_to(Dossier.objects.all(), admin).count() == 3
+
+
+def test_may_act_for_agrees_with_organisations_acting_for(django_assert_max_num_queries):
+    own, other = OrganisationFactory(), OrganisationFactory()
+    professional = member(Role.PROFESSIONAL, own)
+    partner = member(Role.PARTNER, own)
+    admin = UserFactory(is_national_admin=True)
+    roles = {Role.PROFESSIONAL, Role.COORDINATOR}
+    for user in (professional, partner, admin, AnonymousUser()):
+        acting_for = set(access.organisations_acting_for(user, roles))
+        for organisation in (own, other):
+            with django_assert_max_num_queries(1):
+                allowed = access.may_act_for(user, organisation, roles)
+            assert allowed == (organisation in acting_for)
+    assert access.may_act_for(professional, own, roles)
+    assert not access.may_act_for(professional, other, roles)
+    assert not access.may_act_for(partner, own, roles)
+    assert access.may_act_for(admin, other, roles)

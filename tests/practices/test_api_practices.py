@@ -114,7 +114,9 @@ def test_list_is_paginated_in_bounded_queries(client: Client, django_assert_max_
 
 
 @pytest.mark.parametrize(
-    "params", [{"per_page": 101}, {"page": 0}, {"sort": "titre"}], ids=["per_page", "page", "sort"]
+    "params",
+    [{"per_page": 101}, {"page": 0}, {"sort": "titre"}, {"q": "jardin " * 30}],
+    ids=["per_page", "page", "sort", "q"],
 )
 def test_bad_search_parameters_are_a_422_by_field(client: Client, params):
     response = client.get(URL, params)
@@ -230,6 +232,21 @@ def test_an_account_without_organisation_may_not_write(client: Client):
 
     assert response.status_code == 403
     assert "membres d'une organisation" in response.json()["detail"]
+    assert _stored_state() == before
+
+
+def test_a_summary_longer_than_its_column_is_a_422_and_nothing_is_written(
+    client: Client, geography
+):
+    headers = _bearer(member(Role.PROFESSIONAL))
+    before = _stored_state()
+
+    response = _send(client, "post", URL, _payload(summary="mot " * 400), headers)
+
+    assert response.status_code == 422
+    assert response.json()["errors"]["summary"] == [
+        "Résumé : 1200 caractères au plus dans une fiche (il y en a 1599)."
+    ]
     assert _stored_state() == before
 
 

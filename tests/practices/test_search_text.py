@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from maillage.practices.search import SearchQuery, bitmaps, search_practices, suggest
 from tests.practices.factories import indexed_practice
@@ -153,3 +155,29 @@ def test_a_rare_word_in_the_title_outranks_a_common_one():
     ids = [hit.practice_id for hit in search_practices(SearchQuery("atelier epicerie")).hits]
 
     assert ids == [rare_in_title, common_in_title]
+
+
+ODD_INPUT = ['"le la"', '""', '"', "'", "a:*", "AND OR NOT", "x" * 80, "(jardin", "\\", "\x00"]
+
+
+@pytest.mark.parametrize("text", ODD_INPUT, ids=range(len(ODD_INPUT)))
+def test_odd_typed_text_searches_without_error(text):
+    indexed_practice(title="Jardin partagé")
+
+    result = search_practices(SearchQuery(text))
+
+    assert result.total in (0, 1)
+
+
+def test_quotes_around_one_word_do_not_check_an_order_of_words():
+    indexed_practice(title="La maison des parents")
+    search_practices(SearchQuery("maison"))  # the bitmaps loaded
+
+    with CaptureQueriesContext(connection) as captured:
+        result = search_practices(SearchQuery('"la maison"'))
+
+    assert result.total == 1
+    phrase_queries = [
+        q for q in captured if "practices_search_fts" in q["sql"] or "search_ids" in q["sql"]
+    ]
+    assert phrase_queries == []

@@ -9,6 +9,7 @@ INSEE = (
     "62041;Arras;62041;Arras;62;32\n"
     "62263;Dainville;62041;Arras;62;32\n"
 )
+ARTOIS = "code;libelle;commune\nTAS1;Territoire de l'Artois élargi;62041\n"
 
 
 def test_insee_composition_file() -> None:
@@ -28,6 +29,24 @@ def test_windows_1252_file() -> None:
     data = "code;libelle;commune\nTAS1;Territoire de l'Artois élargi;62041\n".encode("cp1252")
 
     assert parse_composition(data)[0].territory_name == "Territoire de l'Artois élargi"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_file_with_its_byte_order_mark(encoding: str) -> None:
+    data = ("\ufeff" + ARTOIS).encode(encoding)
+
+    assert parse_composition(data) == [
+        CompositionRow(2, "TAS1", "Territoire de l'Artois élargi", "62041")
+    ]
+
+
+def test_latin_1_file() -> None:
+    # « \x8d » is a byte Windows-1252 leaves undefined: the file is read as Latin-1.
+    data = "code;libelle;commune\nTAS1;Pays d'Hénin \x8d Carvin;62041\n".encode("latin-1")
+
+    assert parse_composition(data) == [
+        CompositionRow(2, "TAS1", "Pays d'Hénin \x8d Carvin", "62041")
+    ]
 
 
 def test_three_columns_without_a_header_are_read_in_order() -> None:

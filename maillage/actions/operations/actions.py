@@ -52,7 +52,7 @@ from maillage.actions.models import (
     Partner,
 )
 from maillage.organisations import audit
-from maillage.organisations.access import is_national_admin, organisation_ids, require
+from maillage.organisations.access import may_act_for, require
 from maillage.organisations.models import Membership, Organisation, Role, User
 from maillage.referential.models import Term
 from maillage.territories.models import Territory
@@ -183,12 +183,6 @@ def _current_values(action: CollectiveAction) -> dict[str, Any]:
     return values
 
 
-def _may_carry(actor: User, organisation: Organisation) -> bool:
-    return is_national_admin(actor) or organisation.pk in organisation_ids(
-        actor, access.EDITOR_ROLES
-    )
-
-
 def _handover(actor: User, action: CollectiveAction, previous_status: str) -> None:
     if action.status != ActionStatus.HANDED_OVER or previous_status == ActionStatus.HANDED_OVER:
         return
@@ -223,7 +217,7 @@ def create_action(
     }
     values["publics"] = list(values["publics"])
     values["themes"] = list(values["themes"])
-    if not _may_carry(actor, organisation):
+    if not may_act_for(actor, organisation, access.EDITOR_ROLES):
         raise ValidationError(
             {
                 "organisation": _(

@@ -27,10 +27,13 @@ from maillage.diagnostics.models import (
     Indicator,
     SteeringMember,
 )
+from maillage.diagnostics.operations import contributions as contribution_operations
 from maillage.diagnostics.operations import diagnoses as operations
+from maillage.organisations.access import require
 from maillage.organisations.models import Organisation, User
 from maillage.organisations.tokens import TokenAuth
 from maillage.practices.api_schemas import TerritoryCode
+from maillage.territories.commune_codes import normalise_commune_code
 from maillage.territories.models import CustomKind, Level, Territory
 from maillage.territories.schemas import TerritoryRef
 
@@ -93,7 +96,10 @@ class DiagnosisSectionOut(Schema):
 class DiagnosisOut(DiagnosisSummaryOut):
     purpose: str
     indicators: list[str] = Field(description="Codes des indicateurs retenus")
-    contributions_open: bool = Field(description="Le lien public accepte des contributions")
+    contributions_open: bool = Field(
+        description="Le lien public accepte des contributions : statut `open` et date de fin "
+        "des contributions, s'il y en a une, pas encore passée"
+    )
     synthesis: str
     steering_group: list[DiagnosisSteeringMemberOut]
     sections: list[DiagnosisSectionOut]
@@ -129,7 +135,8 @@ class DiagnosisCreateIn(DiagnosisIn):
     )
     communes: list[str] = Field(
         default_factory=list,
-        description="Les codes INSEE des communes du territoire composé, deux au moins",
+        description="Les codes INSEE des communes du territoire composé, deux au moins ; un "
+        "code qui a perdu son zéro initial (1053 pour 01053) est lu comme l'original",
     )
 
 
@@ -181,7 +188,7 @@ def _detail(diagnosis: Diagnosis, *, show_names: bool) -> dict[str, Any]:
         **_summary(diagnosis),
         "purpose": diagnosis.purpose,
         "indicators": [indicator.code for indicator in diagnosis.indicators.all()],
-        "contributions_open": diagnosis.contributions_open,
+        "contributions_open": contribution_operations.is_open(diagnosis),
         "synthesis": diagnosis.synthesis,
         "steering_group": [
             {
@@ -245,7 +252,7 @@ def _resolve(data: dict[str, Any]) -> dict[str, Any]:
         fields["indicators"] = [indicators[code] for code in codes if code in indicators]
     if fields.get("communes"):
         communes, unknown = Territory.objects.from_codes(
-            (Level.COMMUNE, code) for code in fields["communes"]
+            (Level.COMMUNE, normalise_commune_code(code)) for code in fields["communes"]
         )
         if unknown:
             errors["communes"] = [
@@ -298,6 +305,8 @@ def list_diagnoses(request: HttpRequest, params: Query[DiagnosisListParams]) -> 
 )
 def create_diagnosis(request: HttpRequest, payload: DiagnosisCreateIn) -> Status[dict[str, Any]]:
     actor: User = request.auth  # type: ignore[attr-defined]
+    # Refused before any look-up: 403 whatever the payload names.
+    require(access.can_create_diagnosis(actor), str(operations.CREATE_REFUSAL))
     diagnosis = operations.create_diagnosis_where(actor=actor, **_resolve(payload.dict()))
     return Status(201, _detail_for(request, diagnosis.pk))
 

@@ -27,6 +27,7 @@ from maillage.diagnostics.models import (
     ContributionStatus,
     ContributorKind,
     Diagnosis,
+    DiagnosisStatus,
     Theme,
 )
 from maillage.diagnostics.personal_data import (
@@ -82,8 +83,9 @@ def moderation_refusal() -> str:
 
 
 def is_open(diagnosis: Diagnosis) -> bool:
-    """Contributions are open, and the day of the end of contributions, if set, not past."""
-    return diagnosis.contributions_open and (
+    """The public link accepts contributions: the status is « open » and the day of the end of
+    contributions, if set, not past."""
+    return diagnosis.status == DiagnosisStatus.OPEN and (
         diagnosis.end_date is None or diagnosis.end_date >= timezone.localdate()
     )
 

@@ -74,13 +74,20 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     DiagnosisStatus.ARCHIVED: frozenset(),
 }
 
-# The refusals, shared with the pages and the API that refuse before calling these functions.
+# The refusals, some shared with the pages and the API that refuse before calling these
+# functions.
 EDIT_REFUSAL = gettext_lazy(
     "Seuls les professionnels et coordinateurs de l'organisation porteuse et les personnes du "
     "comité de pilotage modifient ce diagnostic."
 )
 CREATE_REFUSAL = gettext_lazy(
     "Seuls les professionnels et coordinateurs d'une organisation créent des diagnostics."
+)
+ORGANISATION_REFUSAL = gettext_lazy(
+    "Choisissez une organisation dont vous êtes professionnel ou coordinateur."
+)
+BOTH_TERRITORIES = gettext_lazy(
+    "Choisissez un territoire existant ou composez-en un, pas les deux."
 )
 # The same answer for an unknown account and for a stranger's, and without her name: the steering
 # group must not become a way to learn who has an account, or her full name.
@@ -102,33 +109,7 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
-ORGANISATION_REFUSAL = _(
-    "Choisissez une organisation dont vous êtes professionnel ou coordinateur."
-)
-
-
-def _own_errors(
-    actor: User, organisation: Organisation, fields: Mapping[str, Any]
-) -> dict[str, list[str]]:
-    """The refusals of a new diagnosis's fields but its territory, before anything is written."""
-    errors: dict[str, list[str]] = {}
-    if not isinstance(organisation, Organisation) or not may_carry(actor, organisation):
-        _add(errors, "organisation", str(ORGANISATION_REFUSAL))
-    try:
-        _check_values(_cleaned({"kind": DiagnosisKind.SHARED, **fields}))
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            if name != "territory":
-                errors.setdefault(name, []).extend(messages)
-    return errors
-
-
-def may_carry(actor: User, organisation: Organisation) -> bool:
-    """May `actor` carry a diagnosis for `organisation` (one the create form offers)?"""
-    return access.carrier_organisations(actor).filter(pk=organisation.pk).exists()
-
-
-def _check_values(values: dict[str, Any]) -> None:
+def _value_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not values.get("title"):
         _add(errors, "title", _("Donnez un titre au diagnostic."))
@@ -143,7 +124,7 @@ def _check_values(values: dict[str, Any]) -> None:
         _add(errors, "end_date", _("La fin des contributions ne peut pas précéder le début."))
     if any(not isinstance(item, Indicator) for item in values.get("indicators", ())):
         _add(errors, "indicators", _("Choisissez des indicateurs du catalogue."))
-    _raise(errors)
+    return errors
 
 
 def _cleaned(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -158,11 +139,71 @@ def _cleaned(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 def _full_clean(diagnosis: Diagnosis) -> None:
     # Lengths and choices with Django's own messages (French through the locale); the relations
-    # and the period are checked above.
+    # and the period are checked by `_value_errors`.
     diagnosis.full_clean(
         exclude=["organisation", "created_by", "territory", "public_token"],
         validate_constraints=False,
     )
+
+
+def _description(
+    *,
+    title: str,
+    kind: str = DiagnosisKind.SHARED,
+    purpose: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    indicators: Iterable[Indicator] = (),
+) -> dict[str, Any]:
+    """The description of a new diagnosis, cleaned, with the defaults of what is not given."""
+    return _cleaned(
+        {
+            "title": title,
+            "kind": kind,
+            "purpose": purpose,
+            "start_date": start_date,
+            "end_date": end_date,
+            "indicators": indicators,
+        }
+    )
+
+
+def _creation_errors(
+    actor: User, organisation: Organisation, values: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """Every refusal of a new diagnosis of `values` (cleaned) carried by `organisation`, at once
+    and before anything is written."""
+    errors = _value_errors(values)
+    if not isinstance(organisation, Organisation) or not access.may_carry(actor, organisation):
+        _add(errors, "organisation", str(ORGANISATION_REFUSAL))
+    draft = Diagnosis(
+        **{name: value for name, value in values.items() if name not in ("territory", "indicators")}
+    )
+    try:
+        _full_clean(draft)
+    except ValidationError as error:
+        # Django's message only for a field without one of ours: one mistake, one message.
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, messages)
+    return errors
+
+
+def _composed_territory(
+    actor: User,
+    errors: dict[str, list[str]],
+    *,
+    name: str,
+    kind: str,
+    communes: list[Territory],
+) -> Territory | None:
+    """The territory composed by `create_custom_territory`, under its permission; None, its
+    refusals added to `errors` under the caller's names, if it refuses them."""
+    try:
+        return create_custom_territory(actor=actor, name=name, kind=kind, communes=communes)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(COMPOSED_TERRITORY_FIELDS.get(field, field), []).extend(messages)
+        return None
 
 
 def _touch(diagnosis: Diagnosis) -> None:
@@ -176,35 +217,42 @@ def _snapshot(diagnosis: Diagnosis) -> dict[str, Any]:
 
 
 @transaction.atomic
-def create_diagnosis(
+def create_diagnosis_where(
     *,
     actor: User,
     organisation: Organisation,
-    title: str,
-    territory: Territory | None,
-    kind: str = DiagnosisKind.SHARED,
-    purpose: str = "",
-    start_date: datetime.date | None = None,
-    end_date: datetime.date | None = None,
-    indicators: Iterable[Indicator] = (),
+    territory: Territory | None = None,
+    territory_name: str = "",
+    territory_kind: str = CustomKind.BASSIN_DE_VIE,
+    communes: Iterable[Territory] = (),
+    **description: Any,
 ) -> Diagnosis:
     """A diagnosis in preparation, with its five components empty and a fresh public link
-    (closed until contributions open)."""
+    (closed until contributions open), `description` its title, kind, purpose, start and end
+    dates and indicators.
+
+    Its territory is the one chosen, or one composed for it from `communes` and named
+    `territory_name`, such as a bassin de vie that no file describes, by
+    `create_custom_territory` and under its permission: one or the other, never both. The
+    composed territory's refusals name `territory_name`, `territory_kind` and `communes`.
+
+    Every refusal, the diagnosis's and its composed territory's, is reported at once. The
+    diagnosis's are all found before anything is written; the territory's by
+    `create_custom_territory` before it writes the territory, which a refusal of the diagnosis
+    then undoes with the rest of the transaction: both are written, or neither."""
     require(access.can_create_diagnosis(actor), str(CREATE_REFUSAL))
-    values = _cleaned(
-        {
-            "title": title,
-            "kind": kind,
-            "territory": territory,
-            "purpose": purpose,
-            "start_date": start_date,
-            "end_date": end_date,
-            "indicators": indicators,
-        }
-    )
-    if not isinstance(organisation, Organisation) or not may_carry(actor, organisation):
-        raise ValidationError({"organisation": ORGANISATION_REFUSAL})
-    _check_values(values)
+    values = {**_description(**description), "territory": territory}
+    errors = _creation_errors(actor, organisation, values)
+    communes = list(communes)
+    if territory_name.strip() or communes:
+        if territory is not None:
+            _add(errors, "territory", str(BOTH_TERRITORIES))
+        else:
+            errors.pop("territory", None)  # composed now, from its communes
+            values["territory"] = _composed_territory(
+                actor, errors, name=territory_name, kind=territory_kind, communes=communes
+            )
+    _raise(errors)
     chosen = values.pop("indicators")
     diagnosis = Diagnosis(
         organisation=organisation,
@@ -212,7 +260,6 @@ def create_diagnosis(
         public_token=secrets.token_urlsafe(16),
         **values,
     )
-    _full_clean(diagnosis)
     diagnosis.save()
     diagnosis.indicators.set(chosen)
     DiagnosisSection.objects.bulk_create(
@@ -222,65 +269,12 @@ def create_diagnosis(
     return diagnosis
 
 
-@transaction.atomic
-def create_diagnosis_on_composed_territory(
-    *,
-    actor: User,
-    organisation: Organisation,
-    title: str,
-    territory_name: str,
-    communes: Iterable[Territory],
-    territory_kind: str = CustomKind.BASSIN_DE_VIE,
-    **description: Any,
+def create_diagnosis(
+    *, actor: User, organisation: Organisation, territory: Territory | None, **description: Any
 ) -> Diagnosis:
-    """A diagnosis (as `create_diagnosis`, `description` its other arguments) on a custom
-    territory composed for it from `communes`, such as a bassin de vie that no file describes,
-    by `create_custom_territory` and under its permission: both are written, or neither. The
-    territory's refusals name `territory_name`, `territory_kind` and `communes`."""
-    require(access.can_create_diagnosis(actor), str(CREATE_REFUSAL))
-    # Every refusal at once, the diagnosis's own and the territory's, before the first write.
-    errors = _own_errors(actor, organisation, {"title": title, **description})
-    try:
-        territory = create_custom_territory(
-            actor=actor, name=territory_name, kind=territory_kind, communes=communes
-        )
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            errors.setdefault(COMPOSED_TERRITORY_FIELDS.get(name, name), []).extend(messages)
-    _raise(errors)
-    return create_diagnosis(
-        actor=actor, organisation=organisation, title=title, territory=territory, **description
-    )
-
-
-BOTH_TERRITORIES = gettext_lazy(
-    "Choisissez un territoire existant ou composez-en un, pas les deux."
-)
-
-
-def create_diagnosis_where(
-    *,
-    actor: User,
-    territory: Territory | None = None,
-    territory_name: str = "",
-    territory_kind: str = CustomKind.BASSIN_DE_VIE,
-    communes: Iterable[Territory] = (),
-    **fields: Any,
-) -> Diagnosis:
-    """A diagnosis on the territory chosen (`create_diagnosis`), or on one composed for it from
-    `communes` and named `territory_name` (`create_diagnosis_on_composed_territory`): one or
-    the other, never both."""
-    communes = list(communes)
-    if not (territory_name.strip() or communes):
-        return create_diagnosis(actor=actor, territory=territory, **fields)
-    if territory is not None:
-        raise ValidationError({"territory": [str(BOTH_TERRITORIES)]})
-    return create_diagnosis_on_composed_territory(
-        actor=actor,
-        territory_name=territory_name,
-        territory_kind=territory_kind,
-        communes=communes,
-        **fields,
+    """A diagnosis on a territory chosen (`create_diagnosis_where` without composing one)."""
+    return create_diagnosis_where(
+        actor=actor, organisation=organisation, territory=territory, **description
     )
 
 
@@ -296,7 +290,7 @@ def update_diagnosis(*, actor: User, diagnosis: Diagnosis, **fields: Any) -> Dia
     values = {name: getattr(diagnosis, name) for name in UPDATABLE_FIELDS - {"indicators"}}
     values["indicators"] = list(diagnosis.indicators.all())
     values.update(_cleaned(fields))
-    _check_values(values)
+    _raise(_value_errors(values))
     chosen = values.pop("indicators")
     for name, value in values.items():
         setattr(diagnosis, name, value)

@@ -58,6 +58,9 @@ VOTE_REFUSAL = gettext_lazy(
     "votent."
 )
 AGREED_ONLY = gettext_lazy("Seule une priorité retenue par le comité de pilotage lance une action.")
+AGREED_ONLY_LINK = gettext_lazy(
+    "Seule une priorité retenue par le comité de pilotage se relie à une action."
+)
 LINK_REFUSAL = gettext_lazy(
     "Seuls ceux qui modifient l'action et lisent le diagnostic la relient à une de ses priorités."
 )
@@ -254,9 +257,7 @@ def link_action_to_priority(
         str(LINK_REFUSAL),
     )
     if priority.status != PriorityStatus.AGREED:
-        raise ValidationError(
-            _("Seule une priorité retenue par le comité de pilotage se relie à une action.")
-        )
+        raise ValidationError(str(AGREED_ONLY_LINK))
     _tie(actor, "link_action_to_priority", priority, action)
     return action
 

@@ -19,7 +19,8 @@ from ninja.security import django_auth
 
 from maillage.api_errors import ErrorOut
 from maillage.ingestion import access, operations, review_queue
-from maillage.ingestion.models import Document, DocumentType, ImportBatch
+from maillage.ingestion.models import FIRST_YEAR, LAST_YEAR, Document, DocumentType, ImportBatch
+from maillage.ingestion.reading.limits import MAX_FILE_MEGABYTES
 from maillage.organisations.models import Organisation, User
 from maillage.organisations.tokens import TokenAuth
 
@@ -59,7 +60,9 @@ class IngestionDocumentIn(Schema):
     title: str = Field(max_length=300)
     authors: str = Field(max_length=300, description="Auteurs ou organisation")
     date: Day | None = None
-    year: int | None = Field(None, description="Prise de la date quand elle est vide")
+    year: int | None = Field(
+        None, description=f"De {FIRST_YEAR} à {LAST_YEAR} ; prise de la date quand elle est vide"
+    )
     document_type: DocumentType
 
 
@@ -172,13 +175,13 @@ def list_documents(request: HttpRequest) -> list[dict[str, Any]]:
     auth=AUTH,
     summary="Importer des documents",
     description="Un ou plusieurs fichiers (`files`, multipart) DOCX, ODT, PDF avec couche "
-    "texte, texte ou Markdown, de 50 Mo au plus chacun ; `organisation` (facultative) : une "
-    "organisation dont vous êtes membre, dont les membres liront les documents ; "
-    "`document_type` (facultatif) : le type de chaque document (report, contribution, "
-    "proceedings, repertoire, article, activity_report, evaluation, other), « other » s'il "
-    "est vide. Les fichiers "
-    "sont lus en arrière-plan : suivez `url` ou `GET /batches/{id}`. Un fichier illisible est "
-    "signalé dans `results` sans arrêter les autres.",
+    f"texte, texte ou Markdown, de {MAX_FILE_MEGABYTES} Mo au plus chacun ; `organisation` "
+    "(facultative) : une organisation dont vous êtes membre, dont les membres liront les "
+    "documents ; `document_type` (facultatif) : le type de chaque document (report, "
+    "contribution, proceedings, repertoire, article, activity_report, evaluation, other), "
+    "« other » s'il est vide. Les fichiers sont lus en arrière-plan : suivez `url` ou "
+    "`GET /batches/{id}`. Un fichier illisible est signalé dans `results` sans arrêter les "
+    "autres.",
 )
 def upload_documents(
     request: HttpRequest,

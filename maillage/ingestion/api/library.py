@@ -160,7 +160,7 @@ def merge_reference(
     require(access.can_merge_references(actor), str(access.MERGE_REFUSAL))
     kept = operations.merge_references(
         actor=actor,
-        keep=library.record_or_404(actor, reference_id),
-        other=library.record_or_404(actor, payload.other),
+        keep=library.readable_reference(actor, reference_id, follow_merge=False),
+        other=library.readable_reference(actor, payload.other, follow_merge=False),
     )
     return _detail(request, library.readable_reference(actor, kept.pk))

@@ -16,7 +16,13 @@ from ninja.security import django_auth
 
 from maillage.api_errors import ErrorOut
 from maillage.ingestion import access, operations, review_queue
-from maillage.ingestion.models import CandidatePractice, CandidateStatus
+from maillage.ingestion.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_COUNT,
+    CandidatePractice,
+    CandidateStatus,
+)
 from maillage.organisations.access import require
 from maillage.organisations.models import User
 from maillage.organisations.tokens import TokenAuth
@@ -25,6 +31,9 @@ from maillage.territories.models import Territory
 router = Router(tags=["ingestion"])
 AUTH = [TokenAuth(), django_auth]
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Checked by the write functions, which refuse in French what lies outside (422).
+YEARS = f"De {FIRST_YEAR} à {LAST_YEAR}"
+COUNT = f"De 0 à {MAX_COUNT}"
 
 
 class IngestionCandidateProvenanceOut(Schema):
@@ -93,10 +102,10 @@ class IngestionCandidateIn(Schema):
     publics: list[str] = Field(default_factory=list)
     themes: list[str] = Field(default_factory=list)
     territories: list[int] = Field(default_factory=list, description="Identifiants de territoires")
-    start_year: int | None = None
-    end_year: int | None = None
-    participants_count: int | None = None
-    inhabitants_count: int | None = None
+    start_year: int | None = Field(None, description=YEARS)
+    end_year: int | None = Field(None, description=YEARS)
+    participants_count: int | None = Field(None, description=COUNT)
+    inhabitants_count: int | None = Field(None, description=COUNT)
 
 
 class IngestionCandidateRejectIn(Schema):

@@ -28,10 +28,6 @@ IMPORT_REFUSAL = gettext_lazy(
     "Seuls les documentalistes, les coordinateurs et les administrateurs nationaux importent "
     "des documents."
 )
-EDIT_REFUSAL = gettext_lazy(
-    "Seuls les documentalistes, les coordinateurs et les administrateurs nationaux modifient "
-    "les informations d'un document."
-)
 
 
 def _organisations(request: HttpRequest) -> QuerySet[Organisation]:
@@ -104,7 +100,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = access.can_edit_document(request.user, document)
     form = None
     if can_edit or request.method == "POST":
-        require(can_edit, str(EDIT_REFUSAL))
+        require(can_edit, str(access.EDIT_DOCUMENT_REFUSAL))
         posted = request.method == "POST"
         form = DocumentForm(
             request.POST if posted else None, initial=DocumentForm.initial_for(document)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from maillage.ingestion import access, library, operations
 from maillage.ingestion.forms import MergeReferenceForm
 from maillage.ingestion.models import DocumentType
+from maillage.ingestion.views.query import whole_number
 from maillage.organisations.access import require
 from maillage.web.operation_errors import flash_operation_errors
 
@@ -30,7 +31,7 @@ def reference_list(request: HttpRequest) -> HttpResponse:
         request.user,
         text=text,
         document_type=document_type if document_type in DocumentType.values else "",
-        year=int(year) if year.isdigit() else None,
+        year=whole_number(year),
     )
     page = Paginator(references, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -29,6 +29,7 @@ from maillage.ingestion.models import (
     CandidatePractice,
     CandidateStatus,
 )
+from maillage.ingestion.views.query import whole_number
 from maillage.organisations.access import require
 from maillage.practices.models import Practice
 from maillage.practices.snapshot import SECTION_FIELDS
@@ -49,9 +50,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     document = request.GET.get("document", "")
     status = request.GET.get("status", "")
     form = request.GET.get("form", "").strip()
-    candidates = review_queue.queue(
-        request.user, document=int(document) if document.isdigit() else None, form=form
-    )
+    candidates = review_queue.queue(request.user, document=whole_number(document), form=form)
     by_status = review_queue.counts(candidates)
     if status in CandidateStatus.values:
         candidates = candidates.filter(status=status)
@@ -126,9 +125,11 @@ def _candidate(request: HttpRequest, pk: int) -> CandidatePractice:
 def _marked_range(request: HttpRequest) -> tuple[int, int]:
     """The line range `?lignes=12-18` asks to highlight (no JavaScript needed)."""
     start, _dash, end = request.GET.get("lignes", "").partition("-")
-    if not start.isdigit():
+    first = whole_number(start)
+    if first is None:
         return 0, -1
-    return int(start), int(end) if end.isdigit() else int(start)
+    last = whole_number(end)
+    return first, first if last is None else last
 
 
 def _source_lines(candidate: CandidatePractice, marked: tuple[int, int]) -> list[SourceLine]:

@@ -9,8 +9,9 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     from maillage.practices.search.analysis import Lexicon
+    from maillage.practices.search.backends import current
     from maillage.practices.search.documents import grouped
-    from maillage.practices.search.words import Postings, insert, rows
+    from maillage.practices.search.words import Postings, rows
 
     documents = (
         apps.get_model("practices", "SearchDocument")
@@ -22,7 +23,7 @@ def fill(apps, schema_editor):
     for pk, *text in documents.iterator(chunk_size=2000):
         numbers = tuple(lexicon.numbers(part) for part in text)
         postings.add(pk, grouped(numbers).keys(), ())
-    insert(rows([postings.gathered()]))
+    current().insert_words(rows([postings.gathered()]))
 
 
 class Migration(migrations.Migration):

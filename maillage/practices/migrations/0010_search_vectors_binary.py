@@ -35,7 +35,10 @@ def _replace_head(columns, select):
     ]
 
 
-SQLITE_FORWARD = _replace_head(("title_words",), f"SELECT rowid, title_words FROM {HEAD}")  # noqa: S608
+SQLITE_FORWARD = _replace_head(
+    ("title_words",),
+    f"SELECT rowid, title_words FROM {HEAD}",  # noqa: S608
+)
 SQLITE_BACKWARD = _replace_head(
     ("title", "summary", "title_words"),
     f"SELECT h.rowid, f.title, f.summary, h.title_words FROM {HEAD} h "  # noqa: S608

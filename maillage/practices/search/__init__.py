@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from maillage.practices.search.facets import FACETS
 from maillage.practices.search.indexing import index_practice, reindex_all, remove_practice
-from maillage.practices.search.query import FacetValue, Hit, SearchQuery, SearchResult
+from maillage.practices.search.query import MAX_QUERY, FacetValue, Hit, SearchQuery, SearchResult
 from maillage.practices.search.searching import search_practices
 from maillage.practices.search.similar import similar_practices
 from maillage.practices.search.suggestions import suggest
 
 __all__ = [
     "FACETS",
+    "MAX_QUERY",
     "FacetValue",
     "Hit",
     "SearchQuery",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -67,10 +66,7 @@ def from_ids(ids: Iterable[int] | np.ndarray) -> int:
     """The bitmap of these ids: one byte per id set in an array, packed eight to a byte,
     read as one little-endian number. Building a rebuild's word bitmaps (35 million ids at
     100 000 sheets) took 17 s in a Python loop."""
-    if isinstance(ids, array | np.ndarray):
-        positions = np.asarray(ids)
-    else:
-        positions = np.fromiter(ids, dtype=np.int64)
+    positions = ids if isinstance(ids, np.ndarray) else np.fromiter(ids, dtype=np.int64)
     if not positions.size:
         return 0
     flags = np.zeros(int(positions.max()) + 1, dtype=np.uint8)
@@ -80,7 +76,7 @@ def from_ids(ids: Iterable[int] | np.ndarray) -> int:
 
 def from_id_list(text: str | None) -> int:
     """The bitmap of ids aggregated by the database as comma-separated decimals (see
-    `Backend.matching_ids`). `json.loads` parses them in one C call; hexadecimal ids decoded faster
+    `Backend.phrase_ids`). `json.loads` parses them in one C call; hexadecimal ids decoded faster
     still, but the database took longer to format them than this takes to read decimals."""
     if not text:
         return 0
@@ -153,7 +149,8 @@ def _load(token: str | None) -> Bitmaps:
             facet, value = facet_of(bytes(key).decode())
             values.setdefault(facet, {})[value] = decode(blob)
         cursor.execute(
-            f"SELECT practice_id FROM {DOCUMENTS} ORDER BY published_at DESC NULLS LAST, practice_id DESC"
+            f"SELECT practice_id FROM {DOCUMENTS} "
+            "ORDER BY published_at DESC NULLS LAST, practice_id DESC"
         )
         newest_first = [pk for (pk,) in cursor.fetchall()]
     rank = [0] * (max(newest_first, default=0) + 1)

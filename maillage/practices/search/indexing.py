@@ -49,7 +49,7 @@ def _take_out(practice_id: int) -> set[words.Key]:
 
 def store(documents: Sequence[IndexDocument]) -> None:
     """Insert new documents: rows and full text (their words and facet values are the
-    caller's: `words.change` for one sheet, `words.insert` for a rebuild)."""
+    caller's: `words.change` for one sheet, `Backend.insert_words` for a rebuild)."""
     backend = backends.current()
     backend.write(backend.encode(documents))
 
@@ -95,7 +95,6 @@ def _clear() -> list[tuple[str, str]]:
     """Empty the index and drop the indexes only searches read; returns their definitions."""
     backend = backends.current()
     backend.clear_index()
-    words.clear()
     definitions = backend.index_definitions()
     with connection.cursor() as cursor:
         for name, _ in definitions:
@@ -112,7 +111,7 @@ def _index_here(batches: Iterable[list[preparing.Row]]) -> tuple[int, list[tuple
     for batch in batches:
         backend.write(preparing.prepare(batch, ancestors, lexicon, postings))
         count += len(batch)
-    words.insert(words.rows([postings.gathered()]))
+    backend.insert_words(words.rows([postings.gathered()]))
     return count, definitions
 
 
@@ -136,7 +135,7 @@ def _index_beside(batches: Iterable[list[preparing.Row]]) -> tuple[int, list[tup
             definitions = _clear()
         while pending:
             count += _store(pending.popleft())
-        words.insert(workers.finish())
+        backends.current().insert_words(workers.finish())
     return count, definitions
 
 

@@ -1,9 +1,10 @@
 """The search index's own tables: derived data, rebuilt by `reindex_practices`.
 
 One row per published sheet (`SearchDocument`), and one per word and part of the text, and per
-facet value, listing the sheets that hold it (`SearchWord`). The full-text part is backend-specific and created by the migrations: on SQLite
-two FTS5 tables whose rowid is the practice id (emptied by a trigger when documents are
-deleted); on PostgreSQL the weighted `tsvector`s of `SearchVector`.
+facet value, listing the sheets that hold it (`SearchWord`). The full-text part is
+backend-specific and created by the migrations: on SQLite two FTS5 tables whose rowid is the
+practice id (emptied by a trigger when documents are deleted); on PostgreSQL the weighted
+`tsvector`s of `SearchVector`.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from maillage.practices.search.analysis import STOPWORDS, folded_words, stem
 
@@ -59,14 +60,14 @@ class Clause:
     phrase: bool = False
     prefix: bool = False
 
-    @property
+    @cached_property
     def stems(self) -> tuple[str, ...]:
-        # Words over `analysis.MAX_WORD` letters have no stem either.
-        return tuple(
-            found for word in self.words if word not in STOPWORDS and (found := stem(word))
-        )
+        # Stop words, and words over `analysis.MAX_WORD` letters, have no stem.
+        return tuple(found for word in self.words if (found := stem(word)))
 
 
+# Characters of typed text read (page and API): more is no search anyone types.
+MAX_QUERY = 200
 _PHRASE = re.compile(r'["«“]([^"»”]*)["»”]?')
 # Prefixes shorter than this would match half the vocabulary.
 MIN_PREFIX = 3
@@ -77,8 +78,9 @@ def parse(text: str) -> list[Clause]:
     clauses: list[Clause] = []
     for phrase in _PHRASE.findall(text):
         words = tuple(folded_words(phrase))
-        if Clause(words).stems:
-            clauses.append(Clause(words, phrase=len(words) > 1))
+        # « "la maison" » is one word to look for: no order of words to check.
+        if stems := Clause(words).stems:
+            clauses.append(Clause(words, phrase=len(stems) > 1))
     bare = _PHRASE.sub(" ", text)
     words = [word for word in folded_words(bare) if word not in STOPWORDS]
     still_typing = bool(words) and not bare[-1:].isspace() and len(words[-1]) >= MIN_PREFIX

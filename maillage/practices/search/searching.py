@@ -39,7 +39,7 @@ def _phrases(clauses: Sequence[Clause], among: int) -> int:
     """The sheets `among` (those holding their words) that hold the quoted phrases, their
     words in order."""
     with connection.cursor() as cursor:
-        cursor.execute(*backends.current().matching_ids(clauses, among))
+        cursor.execute(*backends.current().phrase_ids(clauses, among))
         return bitmaps.from_id_list(cursor.fetchone()[0])
 
 

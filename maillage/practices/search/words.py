@@ -3,8 +3,8 @@ for every facet value a sheet is filed under, a bitmap of the practice ids that 
 in `SearchWord` and written in the same transaction as the rest of the index.
 
 A search needs the whole set of matching sheets, for its size and its facet counts, and the
-part each word is found in, for its order (`ranking.py`). Listing them from FTS5 or a GIN
-index means reading, and decoding in Python, one row per matching sheet: 20 ms for a common
+part each word is found in, for its order (`ranking.py`). Listing them from FTS5 or from the
+vectors means reading, and decoding in Python, one row per matching sheet: 20 ms for a common
 word at 100 000 sheets. Here it is a few blobs read by their key and ANDed. The facet values'
 bitmaps are the ones `bitmaps.py` keeps in memory: a few hundred rows to read after a write,
 where grouping a row per (sheet, value) read over a million.
@@ -21,13 +21,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from operator import and_, or_
+from operator import and_
 
 import numpy as np
 from django.db import connection
 
 from maillage.practices.search.analysis import Lexicon
-from maillage.practices.search.backends.base import FACET, WORDS, placeholders
+from maillage.practices.search.backends.base import FACET, WORDS, WordRow, placeholders
 from maillage.practices.search.bitmaps import decode, encode, encode_ids
 from maillage.practices.search.query import Clause
 
@@ -48,10 +48,6 @@ def keys_of(terms: Sequence[Sequence[str]], facets: Iterable[str]) -> set[Key]:
     }
     keys.update((value.encode(), FACET) for value in facets)
     return keys
-
-
-# (key, part, encoded bitmap): a row of `SearchWord`.
-WordRow = tuple[bytes, str, bytes]
 
 
 class _Numbering(dict[str, int]):
@@ -101,10 +97,8 @@ class Postings:
         each worker process sorts its own)."""
         if self._ids:
             self._gather()
-        if not self._pairs:
-            return [], np.zeros(1, np.int64), np.empty(0, np.uint32)
-        pairs = np.concatenate(self._pairs)
-        if not len(pairs):  # sheets without a word or a facet value
+        pairs = np.concatenate(self._pairs) if self._pairs else np.empty(0, np.uint64)
+        if not len(pairs):  # no sheet, or none with a word or a facet value
             return [], np.zeros(1, np.int64), np.empty(0, np.uint32)
         # Timsort: merging the runs sorted by `_gather` takes a third of the time of a sort.
         pairs.sort(kind="stable")
@@ -146,20 +140,6 @@ def rows(gathered: Sequence[Gathered]) -> list[WordRow]:
     ]
 
 
-def insert(rows: Sequence[WordRow]) -> None:
-    """Write the bitmaps of keys not yet in the table (a full rebuild's)."""
-    columns = f"{WORDS} (stem, part, documents)"
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.executemany(f"INSERT INTO {columns} VALUES (%s, %s, %s)", rows)
-            return
-        # In binary: as text, the server would read 300 MB of bitmaps as hexadecimal digits.
-        with cursor.cursor.copy(f"COPY {columns} FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["bytea", "text", "bytea"])
-            for row in rows:
-                copy.write_row(row)
-
-
 def change(practice_id: int, before: set[Key], after: set[Key]) -> None:
     """A sheet's keys were `before` and are now `after`: clear its bit in the bitmaps of the
     keys it lost, set it in those of the keys it gained; the others are not written.
@@ -195,13 +175,6 @@ def change(practice_id: int, before: set[Key], after: set[Key]) -> None:
             )
 
 
-def clear() -> None:
-    # TRUNCATE leaves PostgreSQL no dead rows of 12 kB to vacuum after each rebuild.
-    empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
-    with connection.cursor() as cursor:
-        cursor.execute(f"{empty} {WORDS}")
-
-
 @dataclass(frozen=True)
 class Found:
     """Where the words of one clause are: a bitmap per part (title, summary, body)."""
@@ -220,6 +193,8 @@ def _read(
 ) -> tuple[dict[tuple[bytes, str], int], dict[tuple[bytes, str], int]]:
     """The bitmaps of these stems per part, and the union of those of the stems each prefix
     begins: one query."""
+    if not exact and not prefixes:
+        return {}, {}
     conditions = [f"stem IN ({placeholders(len(exact))})"] if exact else []
     conditions += ["(stem >= %s AND stem < %s)"] * len(prefixes)
     params: list[bytes] = [*exact, *(b for p in prefixes for b in (p, p + _AFTER))]
@@ -243,8 +218,9 @@ def _read(
 
 
 def found(clauses: Sequence[Clause]) -> list[Found]:
-    """For each clause, the sheets holding all its words, part by part (a phrase's words may
-    be apart: `searching` checks the phrase itself). One query."""
+    """For each clause, the sheets holding all its words in one part, part by part: a phrase
+    never runs from one part into the next (a gap between the parts of PostgreSQL's vectors,
+    a column each in FTS5), and `searching` checks the order of its words. One query."""
     exact = sorted({s.encode() for c in clauses if not c.prefix for s in c.stems})
     prefixes = sorted({c.stems[0].encode() for c in clauses if c.prefix})
     bitmaps, begun = _read(exact, prefixes)
@@ -258,16 +234,6 @@ def found(clauses: Sequence[Clause]) -> list[Found]:
                 reduce(and_, (bitmaps.get((stem.encode(), part), 0) for stem in clause.stems))
                 for part in PARTS
             ]
-            if len(clause.stems) > 1:
-                # Each word somewhere: the clause may spread over the parts.
-                anywhere = reduce(
-                    and_,
-                    (
-                        reduce(or_, (bitmaps.get((stem.encode(), part), 0) for part in PARTS))
-                        for stem in clause.stems
-                    ),
-                )
-                per_part[2] |= anywhere & ~(per_part[0] | per_part[1])
         result.append(Found(*per_part))
     return result
 

@@ -9,11 +9,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.ingestion.extraction import ExtractionContext
 from maillage.ingestion.found import UnreadableDocument
 from maillage.ingestion.models import Document
-from maillage.ingestion.operations import import_document
+from maillage.ingestion.operations import import_document, same_file
 from maillage.ingestion.pipeline import Analysis, analyse, fingerprint, read_file
 from maillage.organisations.models import Organisation
 
@@ -44,9 +45,27 @@ def _unreadable(error: OSError) -> str:
         return _("Le fichier ne peut pas être lu : droits d'accès insuffisants.")
     if isinstance(error, FileNotFoundError):
         return _("Le fichier n'existe plus.")
+    if error.errno is None:
+        return _("Le fichier n'a pas pu être lu.")
     # The error's symbolic name (EIO, ELOOP…) is what an operator searches for.
-    code = errno.errorcode.get(error.errno or 0, str(error.errno))
+    code = errno.errorcode.get(error.errno, str(error.errno))
     return _("Le fichier n'a pas pu être lu (erreur du système %(code)s).") % {"code": code}
+
+
+def _counts(candidates: int, citations: int) -> str:
+    """« 2 propositions de fiches, 1 référence citée »."""
+    return ", ".join(
+        (
+            ngettext(
+                "%(count)s proposition de fiche",
+                "%(count)s propositions de fiches",
+                candidates,
+            )
+            % {"count": candidates},
+            ngettext("%(count)s référence citée", "%(count)s références citées", citations)
+            % {"count": citations},
+        )
+    )
 
 
 def _as_json(path: Path, analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
@@ -158,14 +177,16 @@ class Command(BaseCommand):
         for path in files:
             try:
                 data = read_file(path)
+            except OSError as error:
+                report["errors"].append({"path": str(path), "error": _unreadable(error)})
+                continue
+            try:
                 if dry_run:
-                    summary = self._analyse(path, data, context, report)
+                    summary = self._analyse(path, data, organisation, context, report)
                 else:
                     summary = self._import(path, data, organisation, context, report)
                 if options["format"] == "text":
                     self.stdout.write(summary)
-            except OSError as error:
-                report["errors"].append({"path": str(path), "error": _unreadable(error)})
             except UnreadableDocument as error:
                 report["errors"].append({"path": str(path), "error": error.message})
             except ValidationError as error:
@@ -195,21 +216,25 @@ class Command(BaseCommand):
         self,
         path: Path,
         data: bytes,
+        organisation: Organisation | None,
         context: ExtractionContext,
         report: dict[str, list[dict[str, Any]]],
     ) -> str:
         """Analyse one file without storing it, add it to the report and return what an import
-        would store."""
+        would do: store it, or recognise it as already imported."""
+        known = same_file(fingerprint(data), organisation)
+        if known is not None:
+            self._known(path, known, report)
+            return _(
+                "%(path)s : déjà importé (document n° %(id)s), ne serait pas importé de nouveau "
+                "(essai, rien n'est enregistré)."
+            ) % {"path": path, "id": known.pk}
         found = _as_json(path, analyse(data, path.name, context))
         for key, items in found.items():
             report[key].extend(items)
-        return _(
-            "%(path)s : serait importé (essai, rien n'est enregistré) ; propositions de "
-            "fiches : %(candidates)s, références citées : %(citations)s."
-        ) % {
+        return _("%(path)s : serait importé (essai, rien n'est enregistré) ; %(counts)s.") % {
             "path": path,
-            "candidates": len(found["practices"]),
-            "citations": len(found["references"]),
+            "counts": _counts(len(found["practices"]), len(found["references"])),
         }
 
     def _import(
@@ -221,9 +246,13 @@ class Command(BaseCommand):
         report: dict[str, list[dict[str, Any]]],
     ) -> str:
         """Import one file, add it to the report and return its summary line."""
-        known = Document.objects.filter(
-            sha256=fingerprint(data), organisation=organisation
-        ).exists()
+        known = same_file(fingerprint(data), organisation)
+        if known is not None:
+            self._known(path, known, report)
+            return _("%(path)s : déjà importé (document n° %(id)s).") % {
+                "path": path,
+                "id": known.pk,
+            }
         document = import_document(
             actor=None,
             data=data,
@@ -237,22 +266,28 @@ class Command(BaseCommand):
             {
                 "path": str(path),
                 "document": document.pk,
-                "already_imported": known,
+                "already_imported": False,
                 "candidates": candidates,
                 "citations": citations,
             }
         )
-        message = (
-            _("%(path)s : déjà importé (document n° %(id)s).")
-            if known
-            else _(
-                "%(path)s : document n° %(id)s, %(candidates)s propositions de fiches, "
-                "%(citations)s références citées."
-            )
-        )
-        return message % {
+        return _("%(path)s : document n° %(id)s, %(counts)s.") % {
             "path": path,
             "id": document.pk,
-            "candidates": candidates,
-            "citations": citations,
+            "counts": _counts(candidates, citations),
         }
+
+    def _known(
+        self, path: Path, document: Document, report: dict[str, list[dict[str, Any]]]
+    ) -> None:
+        """Report a file already imported for the same owner, which is neither read again nor
+        stored."""
+        report["documents"].append(
+            {
+                "path": str(path),
+                "document": document.pk,
+                "already_imported": True,
+                "candidates": document.candidates.count(),
+                "citations": document.citations.count(),
+            }
+        )

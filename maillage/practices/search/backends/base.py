@@ -15,6 +15,8 @@ DOCUMENTS = "practices_searchdocument"
 # Which sheets hold each word, and each facet value: a bitmap per key (`words.py`).
 WORDS = "practices_searchword"
 FACET = "f"  # the part of a facet value's row, whose key is « facet=value »
+# (key, part, encoded bitmap): a row of `SearchWord`.
+WordRow = tuple[bytes, str, bytes]
 # Indexes that only searches read.
 SEARCH_INDEXES = ("search_document_published",)
 
@@ -28,11 +30,11 @@ def placeholders(count: int) -> str:
 
 
 class Backend(Protocol):
-    def matching_ids(self, clauses: Sequence[Clause], among: int) -> Fragment:
-        """SELECT of one value: the ids of the documents that match every clause (phrases
-        with their words in order), as decimals separated by commas (`bitmaps.from_id_list`).
-        Only those of the bitmap `among` count: the documents holding every word, which a
-        backend whose index keeps no positions checks one by one."""
+    def phrase_ids(self, phrases: Sequence[Clause], among: int) -> Fragment:
+        """SELECT of one value: the ids of the documents holding every phrase, its words in
+        order, as decimals separated by commas (`bitmaps.from_id_list`). Only those of the
+        bitmap `among` count: the documents holding every word, which a backend whose index
+        keeps no positions checks one by one."""
 
     def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:
         """SELECT of the titles whose folded words are `words` (the last one maybe begun),
@@ -48,8 +50,11 @@ class Backend(Protocol):
         just written), before indexes are created on their tables."""
 
     def clear_index(self) -> None:
-        """Empty the documents and the full text, to write them again (`words.clear` empties
-        the word and facet bitmaps)."""
+        """Empty the whole index (documents, full text, word and facet bitmaps), to write it
+        again."""
+
+    def insert_words(self, rows: Sequence[WordRow]) -> None:
+        """Write the bitmaps of keys not yet in the table (a full rebuild's)."""
 
     def encode(self, documents: Sequence[IndexDocument]) -> Any:
         """The rows of new documents and their full text, as `write` inserts them fastest
@@ -57,7 +62,7 @@ class Backend(Protocol):
 
     def write(self, encoded: Any) -> None:
         """Insert documents encoded by `encode` (their words and facet values are the
-        caller's: `words.change` for one sheet, `words.insert` for a rebuild)."""
+        caller's: `words.change` for one sheet, `insert_words` for a rebuild)."""
 
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         """Take documents out of the full-text index, before their rows are deleted."""

@@ -24,7 +24,9 @@ from maillage.practices.search.backends import tsvector
 from maillage.practices.search.backends.base import (
     DOCUMENTS,
     SEARCH_INDEXES,
+    WORDS,
     Fragment,
+    WordRow,
     placeholders,
 )
 from maillage.practices.search.bitmaps import ids_of
@@ -37,15 +39,11 @@ TITLE_WORDS = "to_tsvector('simple', title_words)"
 GIN_INDEXES = ("search_document_title_words",)
 
 
-def tsquery(clauses: Sequence[Clause]) -> str:
-    """The `tsquery` literal of the clauses: their terms, a phrase's in a row."""
-    parts = []
-    for clause in clauses:
-        if clause.phrase:
-            parts.append("(" + " <-> ".join(f"'{term}'" for term in clause.stems) + ")")
-        else:
-            parts.append(f"'{clause.stems[0]}'" + (":*" if clause.prefix else ""))
-    return " & ".join(parts)
+def tsquery(phrases: Sequence[Clause]) -> str:
+    """The `tsquery` literal of the phrases: each one's terms in a row."""
+    return " & ".join(
+        "(" + " <-> ".join(f"'{term}'" for term in phrase.stems) + ")" for phrase in phrases
+    )
 
 
 def _copy_text(value: Any) -> str:
@@ -66,11 +64,11 @@ def _copy_text(value: Any) -> str:
 
 
 class PostgresqlBackend:
-    def matching_ids(self, clauses: Sequence[Clause], among: int) -> Fragment:
+    def phrase_ids(self, phrases: Sequence[Clause], among: int) -> Fragment:
         # The function reads the vectors of `among` only, by their key (migration 0010).
         return (
             "SELECT practices_search_ids(%s::tsquery, %s::bigint[])",
-            [tsquery(clauses), "{" + ",".join(map(str, ids_of(among))) + "}"],
+            [tsquery(phrases), "{" + ",".join(map(str, ids_of(among))) + "}"],
         )
 
     def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:
@@ -100,11 +98,24 @@ class PostgresqlBackend:
 
     def clear_index(self) -> None:
         # TRUNCATE gives the tables new, empty files, in the transaction: no row by row deletes
-        # and foreign key checks, and no dead rows left for the index scans to step over. Like
-        # CREATE INDEX, it needs the checks pending on the tables done first.
+        # and foreign key checks, and no dead rows (12 kB bitmaps among them) left to vacuum or
+        # for the index scans to step over. Like CREATE INDEX, it needs the checks pending on
+        # the tables done first.
         self.settle()
         with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {VECTORS}, {DOCUMENTS}")
+            cursor.execute(f"TRUNCATE {VECTORS}, {DOCUMENTS}, {WORDS}")
+
+    def insert_words(self, rows: Sequence[WordRow]) -> None:
+        # In binary: as text, the server would read 300 MB of bitmaps as hexadecimal digits.
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {WORDS} (stem, part, documents) FROM STDIN (FORMAT BINARY)"
+            ) as copy,
+        ):
+            copy.set_types(["bytea", "text", "bytea"])
+            for row in rows:
+                copy.write_row(row)
 
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:

@@ -16,7 +16,9 @@ from django.db import connection
 from maillage.practices.search.backends.base import (
     DOCUMENTS,
     SEARCH_INDEXES,
+    WORDS,
     Fragment,
+    WordRow,
     placeholders,
 )
 from maillage.practices.search.documents import COLUMNS, IndexDocument
@@ -29,6 +31,7 @@ HEAD = "practices_search_head"
 # half its FTS5 time merging them; 64 MB halves that time. Writes of a sheet or two never come
 # near it, so keeping the setting with the table costs them nothing.
 HASHSIZE = 64 * 1024 * 1024
+_PUBLISHED_AT = COLUMNS.index("published_at")  # a date, written as Django writes it
 
 
 def _quoted(term: str) -> str:
@@ -36,28 +39,19 @@ def _quoted(term: str) -> str:
     return f'"{term}"'
 
 
-def expression(clauses: Sequence[Clause]) -> str:
-    """The FTS5 query of the clauses."""
-    parts = []
-    for clause in clauses:
-        stems = clause.stems
-        if not stems:
-            continue
-        if clause.phrase:
-            parts.append(_quoted(" ".join(stems)))
-        else:
-            parts.append(_quoted(stems[0]) + ("*" if clause.prefix else ""))
-    return "(" + " AND ".join(parts) + ")"
+def expression(phrases: Sequence[Clause]) -> str:
+    """The FTS5 query of the phrases: each one's terms in a row."""
+    return " AND ".join(_quoted(" ".join(phrase.stems)) for phrase in phrases)
 
 
 class SqliteBackend:
-    def matching_ids(self, clauses: Sequence[Clause], among: int) -> Fragment:
+    def phrase_ids(self, phrases: Sequence[Clause], among: int) -> Fragment:
         # FTS5 keeps positions in its index: the phrase is found there, `among` or not.
         # Decimal, as SQLite writes integers anyway: formatting each id (printf) took half the
         # time of listing the matches of a common word.
         return (
             f"SELECT group_concat(rowid, ',') FROM {FTS} WHERE {FTS} MATCH %s",
-            [expression(clauses)],
+            [expression(phrases)],
         )
 
     def titles(self, words: Sequence[str], last_is_prefix: bool, limit: int) -> Fragment:
@@ -88,7 +82,6 @@ class SqliteBackend:
         # terms out of the index: 11 s at 100 000 sheets, a sixth of a full rebuild. Dropping
         # the tables and creating them again from their own definitions (as SQLite recorded
         # them) only frees their pages (3 s), and rolls back with the rebuild's transaction.
-        # Done before the documents are deleted, so the per-row trigger then finds nothing.
         with connection.cursor() as cursor:
             for table in (FTS, HEAD):
                 cursor.execute(
@@ -113,6 +106,13 @@ class SqliteBackend:
             cursor.execute(f"DELETE FROM {DOCUMENTS}")
             for _, definition in triggers:
                 cursor.execute(definition)
+            cursor.execute(f"DELETE FROM {WORDS}")
+
+    def insert_words(self, rows: Sequence[WordRow]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {WORDS} (stem, part, documents) VALUES (%s, %s, %s)", rows
+            )
 
     def delete_fulltext(self, practice_ids: Sequence[int]) -> None:
         """Nothing to do: the trigger on the documents deletes their full text."""
@@ -122,20 +122,11 @@ class SqliteBackend:
         datetime_value = connection.ops.adapt_datetimefield_value
         rows, whole, head = [], [], []
         for doc in documents:
-            practice_id, title, title_words, summary, body, published_at, *rest = doc.row()
-            rows.append(
-                (
-                    practice_id,
-                    title,
-                    title_words,
-                    summary,
-                    body,
-                    datetime_value(published_at),
-                    *rest,
-                )
-            )
-            whole.append((practice_id, *doc.analysed))
-            head.append((practice_id, title_words))
+            row = list(doc.row())
+            row[_PUBLISHED_AT] = datetime_value(row[_PUBLISHED_AT])
+            rows.append(row)
+            whole.append((doc.practice_id, *doc.analysed))
+            head.append((doc.practice_id, doc.title_words))
         return [
             (f"{DOCUMENTS} ({', '.join(COLUMNS)})", rows),
             (f"{FTS} (rowid, title, summary, body)", whole),
